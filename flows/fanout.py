@@ -1,0 +1,30 @@
+"""Run one child flow per item, a bounded number at a time, inside the parent's run.
+
+Threads, not processes: each child flow spends its time waiting on Tesseract
+subprocesses, S3 and the database, and the children stay visible as subflow
+runs of the parent in the Prefect UI. Past one machine, hoso scales by more
+workers on the same work pool, each running its own intake or dossier runs.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def run_each(child: Callable[[T], dict[str, Any]], items: Sequence[T], max_concurrency: int) -> list[dict[str, Any]]:
+    """Results in item order; a child that raised yields ``{"status": "failed", "error": ...}``."""
+
+    def one(item: T) -> dict[str, Any]:
+        try:
+            return child(item)
+        except Exception as exc:  # noqa: BLE001 - one bad dossier never stops the batch
+            return {"status": "failed", "error": type(exc).__name__}
+
+    with ThreadPoolExecutor(max_workers=max(1, max_concurrency), thread_name_prefix="hoso-dossier") as pool:
+        futures = [pool.submit(contextvars.copy_context().run, one, item) for item in items]
+        return [f.result() for f in futures]

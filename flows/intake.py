@@ -1,0 +1,33 @@
+"""Intake: find what the scan stations dropped and process each dossier."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_table_artifact
+
+from flows.fanout import run_each
+from flows.process_dossier import process_dossier
+from hoso.masking import mask_text
+from hoso.resources import resources
+from tasks.discover import discover
+
+
+@flow(name="intake", log_prints=False)
+def intake(max_concurrency: int | None = None) -> dict[str, Any]:
+    """One ``process-dossier`` run per waiting dossier, at most ``max_concurrency`` at a time."""
+    logger = get_run_logger()
+    res = resources()
+    items, waiting = discover(res.store)
+    logger.info("Hộp thư đến: %d hồ sơ chờ xử lý, %d đang tải lên.", len(items), len(waiting))
+    limit = max_concurrency or res.settings.intake_concurrency
+    results = run_each(lambda item: process_dossier(source=item.source), items, limit)
+    rows = [{"nguồn": mask_text(i.source), "hồ sơ": r.get("dossier", ""), "trạng thái": r.get("status", "")} for i, r in zip(items, results)]
+    rows += [{"nguồn": mask_text(w.source), "hồ sơ": "", "trạng thái": f"chờ: {w.reason}"} for w in waiting]
+    if rows:
+        create_table_artifact(key="intake-batch", table=rows, description="Lô hồ sơ của lần tiếp nhận này")
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.get("status", "")] = counts.get(r.get("status", ""), 0) + 1
+    return {"processed": len(results), "waiting": len(waiting), "by_status": counts, "results": results}

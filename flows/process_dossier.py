@@ -1,0 +1,44 @@
+"""One dossier from the inbox to its office: the flow an official opens in the Prefect UI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import flow, get_run_logger
+from prefect.runtime import flow_run
+
+from flows.pipeline import assess_dossier
+from hoso.masking import mask_text
+from hoso.resources import resources
+from tasks.discover import locate
+from tasks.fetch import fetch
+from tasks.finalize import finalize
+from tasks.register import register
+
+
+def _run_name() -> str:
+    source = str(flow_run.parameters.get("source", ""))
+    return "hồ sơ " + mask_text(source)[-80:]
+
+
+@flow(name="process-dossier", flow_run_name=_run_name, log_prints=False)
+def process_dossier(source: str) -> dict[str, Any]:
+    """fetch → archive → text → classify → validate → route → store → hand off → clear inbox."""
+    logger = get_run_logger()
+    res = resources()
+    item = locate(res.store, source)
+    if item is None:
+        logger.info("Không còn gì trong hộp thư đến cho nguồn này; bỏ qua.")
+        return {"source": source, "status": "gone"}
+    registered = register(res.db_url, item)
+    if registered.finished:
+        # A previous run stored everything but died before clearing the inbox.
+        finalize(res.store, res.db_url, registered.dossier_id, item)
+        logger.info("Hồ sơ %s đã xử lý trước đó; chỉ dọn hộp thư đến.", registered.dossier_id)
+        return {"dossier": registered.dossier_id, "status": registered.status}
+    files = fetch(res.store, item)
+    outcome = assess_dossier(res, registered.dossier_id, files, registered.received_at)
+    finalize(res.store, res.db_url, registered.dossier_id, item)
+    status = outcome.status if outcome else "quarantined"
+    logger.info("Hồ sơ %s: %s", registered.dossier_id, status)
+    return {"dossier": registered.dossier_id, "status": status}

@@ -1,0 +1,47 @@
+"""The nightly job: run again what failed, is unsure, or was judged by an older pipeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_table_artifact
+
+from flows.fanout import run_each
+from flows.pipeline import assess_dossier
+from flows.process_dossier import process_dossier
+from hoso.resources import PIPELINE_VERSION, resources
+from tasks.fetch import fetch_archived
+from tasks.lookup import select_task, state_task
+
+
+@flow(name="reassess-dossier", flow_run_name="đánh giá lại {dossier_id}")
+def reassess_dossier(dossier_id: str) -> dict[str, Any]:
+    """Assess an archived dossier again from its stored originals."""
+    res = resources()
+    state = state_task(res.db_url, dossier_id)
+    if state is None:
+        return {"dossier": dossier_id, "status": "missing"}
+    if not state.archived:
+        # It died before its originals were archived: they are still in the inbox.
+        return {**process_dossier(source=state.source), "before": state.status}
+    files = fetch_archived(res.store, res.db_url, dossier_id)
+    outcome = assess_dossier(res, dossier_id, files, state.received_at)
+    return {"dossier": dossier_id, "before": state.status, "status": outcome.status if outcome else "quarantined"}
+
+
+@flow(name="reprocess", log_prints=False)
+def reprocess(max_concurrency: int | None = None) -> dict[str, Any]:
+    logger = get_run_logger()
+    res = resources()
+    ids = select_task(res.db_url, PIPELINE_VERSION)
+    logger.info("Chạy lại %d hồ sơ.", len(ids))
+    results = run_each(lambda dossier_id: reassess_dossier(dossier_id=dossier_id), ids, max_concurrency or res.settings.intake_concurrency)
+    changed = sum(1 for r in results if r.get("before") != r.get("status"))
+    create_table_artifact(
+        key="reprocess-summary",
+        table=[{"hồ sơ": r.get("dossier", ""), "trước": r.get("before", ""), "sau": r.get("status", "")} for r in results]
+        or [{"hồ sơ": "", "trước": "", "sau": "không có hồ sơ nào"}],
+        description=f"Chạy lại {len(results)} hồ sơ, {changed} đổi kết quả",
+    )
+    return {"reprocessed": len(results), "changed": changed, "results": results}

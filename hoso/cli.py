@@ -1,0 +1,236 @@
+"""`hoso`: the command line of scan stations, officials and operators.
+
+Exit codes mean one thing each: 0 done, 1 unexpected failure, 2 usage,
+3 configuration, 4 bad input, 5 storage, 6 the local stack.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from hoso.errors import HosoError, StackError
+from hoso.settings import Settings, get_settings
+
+app = typer.Typer(help="hoso — tiếp nhận, số hoá và chuyển hồ sơ thủ tục hành chính.", no_args_is_help=True, pretty_exceptions_enable=False)
+console = Console()
+STATUS_VI = {"routed": "đã chuyển", "needs_review": "cần xem xét", "rejected": "từ chối", "quarantined": "cách ly", "received": "đã nhận", "processing": "đang xử lý"}
+
+
+def _settings() -> Settings:
+    return get_settings()
+
+
+def _store(settings: Settings):  # type: ignore[no-untyped-def]
+    from storage.objects import ObjectStore
+
+    store = ObjectStore.from_settings(settings)
+    store.ensure_buckets()
+    return store
+
+
+def _db(settings: Settings) -> str:
+    from storage.database import migrate
+
+    assert settings.database_url
+    migrate(settings.database_url)
+    return settings.database_url
+
+
+@app.command()
+def up() -> None:
+    """Start the local stack in the background: S3 server, Prefect server, worker; apply prefect.yaml."""
+    from hoso import stack
+
+    settings = _settings()
+    for service in stack.services(settings):
+        pid = stack.start(settings, service)
+        console.print(f"[green]✓[/] {service.name} (pid {pid})")
+        if service.name == "prefect-server":
+            stack.deploy(settings)
+            console.print("[green]✓[/] deployments từ prefect.yaml")
+    _store(settings)
+    _db(settings)
+    console.print(f"Giao diện Prefect: http://127.0.0.1:{settings.prefect_port}")
+
+
+@app.command()
+def down() -> None:
+    """Stop the local stack (data stays in HOSO_HOME)."""
+    from hoso import stack
+
+    settings = _settings()
+    for service in reversed(stack.services(settings)):
+        stopped = stack.stop(settings, service.name)
+        console.print(f"{'■' if stopped else '·'} {service.name}{' đã dừng' if stopped else ' không chạy'}")
+
+
+@app.command()
+def status() -> None:
+    """Show each part of the local stack and the Prefect UI address."""
+    from hoso import stack
+
+    settings = _settings()
+    table = Table("phần", "pid", "cổng", "trạng thái")
+    for service in stack.services(settings):
+        pid = stack.running_pid(settings, service.name)
+        listening = stack.port_open(service.port) if service.port else bool(pid)
+        table.add_row(service.name, str(pid or "-"), str(service.port or "-"), "[green]chạy[/]" if pid and listening else "[red]dừng[/]")
+    console.print(table)
+    console.print(f"HOSO_HOME: {settings.home}")
+    console.print(f"Giao diện Prefect: http://127.0.0.1:{settings.prefect_port}")
+
+
+@app.command()
+def submit(
+    paths: Annotated[list[Path], typer.Argument(help="files (one dossier each) or folders (one dossier of several files)")],
+    station: Annotated[str, typer.Option(help="scan station name (inbox prefix)")] = "quay-1",
+) -> None:
+    """Upload dossiers to the inbox, as a scan station would."""
+    from hoso.submit import submit_path
+
+    store = _store(_settings())
+    for path in paths:
+        console.print(f"→ {submit_path(store, path, station)}")
+
+
+def _stack_is_up(settings: Settings) -> bool:
+    from hoso import stack
+
+    return stack.port_open(settings.prefect_port) and stack.running_pid(settings, "worker") is not None
+
+
+def run_intake(settings: Settings, *, here: bool = False) -> dict[str, Any]:
+    """Process the inbox now and wait: on the stack's worker when it is up, else in this process."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if here or not _stack_is_up(settings):
+        from flows.intake import intake
+
+        if _stack_is_up(settings):
+            with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}):
+                return intake()
+        return intake()
+    from prefect.deployments import run_deployment
+
+    with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}):
+        flow_run = run_deployment("intake/intake", timeout=None, poll_interval=1, as_subflow=False)
+        if not flow_run.state or not flow_run.state.is_completed():
+            raise StackError(f"Lần tiếp nhận kết thúc ở trạng thái {flow_run.state.name if flow_run.state else '?'}; xem giao diện Prefect.")
+        return flow_run.state.result(raise_on_failure=True)  # type: ignore[no-any-return]
+
+
+@app.command()
+def run(here: Annotated[bool, typer.Option(help="run in this process instead of on the stack's worker")] = False) -> None:
+    """Process everything waiting in the inbox now and wait until it is done."""
+    settings = _settings()
+    result = run_intake(settings, here=here)
+    console.print(f"Đã xử lý {result.get('processed', 0)} hồ sơ; {result.get('waiting', 0)} đang chờ tải lên.")
+    for status_name, count in sorted(result.get("by_status", {}).items()):
+        console.print(f"  {STATUS_VI.get(status_name, status_name)}: {count}")
+
+
+@app.command(name="reprocess")
+def reprocess_command() -> None:
+    """Run the nightly reprocess job now, in this process."""
+    from flows.reprocess import reprocess
+
+    result = reprocess()
+    console.print(f"Chạy lại {result['reprocessed']} hồ sơ, {result['changed']} đổi kết quả.")
+
+
+@app.command(name="list")
+def list_command(
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object per line")] = False,
+    status_filter: Annotated[list[str] | None, typer.Option("--status", help="only these statuses")] = None,
+) -> None:
+    """List dossiers."""
+    from storage import repository
+    from storage.database import session_scope
+
+    with session_scope(_db(_settings())) as session:
+        rows = [repository.as_json(d) for d in repository.list_all(session, status_filter)]
+    if as_json:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    console.print(summary_table(rows))
+
+
+@app.command()
+def show(dossier: str, as_json: Annotated[bool, typer.Option("--json")] = True) -> None:
+    """Show one dossier with its pages (id or a unique prefix of it)."""
+    from storage import repository
+    from storage.database import session_scope
+
+    with session_scope(_db(_settings())) as session:
+        found = repository.get(session, dossier) or repository.find_by_prefix(session, dossier)
+        if found is None:
+            console.print(f"[red]Không có hồ sơ «{dossier}».[/]")
+            raise typer.Exit(2)
+        row = repository.as_json(repository.get(session, found.id), with_pages=True)  # type: ignore[arg-type]
+        row["history"] = [
+            {"from": h.from_status, "to": h.to_status, "actor": h.actor, "reason": h.reason, "at": h.at.isoformat()} for h in repository.history(session, found.id)
+        ]
+    sys.stdout.write(json.dumps(row, ensure_ascii=False, indent=2) + "\n")
+
+
+def summary_table(rows: list[dict[str, Any]]) -> Table:
+    from hoso.masking import mask_name
+
+    table = Table("hồ sơ", "nguồn", "thủ tục", "cơ quan", "xã/phường", "trạng thái", "người nộp", "vấn đề")
+    for r in rows:
+        name = r["fields"].get("applicant_name") or ""
+        table.add_row(
+            r["id"][:8], r["source"][-40:], r["procedure"] or "-", r["office"] or "-", r["commune"] or "-",
+            STATUS_VI.get(r["status"], r["status"]), mask_name(name) if name else "-",
+            ", ".join(p["code"] for p in r["problems"]) or "-",
+        )
+    return table
+
+
+@app.command()
+def demo(
+    out: Annotated[Path | None, typer.Option(help="where to write the sample dossiers")] = None,
+) -> None:
+    """Generate sample dossiers, start the stack, submit them, process them and print a summary."""
+    from samples.corpus import generate_demo
+    from hoso.submit import submit_path
+    from storage import repository
+    from storage.database import session_scope
+
+    settings = _settings()
+    up()
+    out_dir = out or settings.home / "samples" / "demo"
+    cases = generate_demo(out_dir)
+    store = _store(settings)
+    sources = []
+    for case in cases:
+        for f in case.files:
+            sources.append(submit_path(store, f, "quay-1"))
+    console.print(f"Đã nộp {len(sources)} hồ sơ mẫu vào hộp thư đến.")
+    run_intake(settings)
+    with session_scope(_db(settings)) as session:
+        rows = [repository.as_json(d) for d in repository.list_all(session) if d.source in sources]
+    console.print(summary_table(rows))
+    console.print(f"Xem các lượt chạy trong giao diện Prefect: http://127.0.0.1:{settings.prefect_port}/runs")
+
+
+def main() -> None:
+    try:
+        app()
+    except HosoError as exc:
+        console.print(f"[red]{exc.code}: {exc.message}[/]")
+        if exc.detail:
+            console.print(exc.detail)
+        raise SystemExit(exc.exit_code) from exc
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""Masking of personal data before it reaches a log, a run name or an artifact.
+
+Officials need enough to recognise a dossier, nobody needs the full ID number
+in a log: keep the ends, hide the middle.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_DIGIT_RUN = re.compile(r"(?<!\d)(\d{9,13})(?!\d)")
+_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+
+
+def mask_id(value: str) -> str:
+    """``001203012345`` → ``0012******45``."""
+    digits = value.strip()
+    if len(digits) <= 6:
+        return "*" * len(digits)
+    return digits[:4] + "*" * (len(digits) - 6) + digits[-2:]
+
+
+def mask_name(value: str) -> str:
+    """``Nguyễn Văn An`` → ``N. V. A.``: initials only."""
+    words = unicodedata.normalize("NFC", value).split()
+    return " ".join(w[0] + "." for w in words if w) or ""
+
+
+def mask_date(value: str) -> str:
+    """Keep the year only: ``05/03/1990`` → ``**/**/1990``."""
+    return _DATE.sub(lambda m: f"**/**/{m.group(3)}", value)
+
+
+def mask_text(text: str) -> str:
+    """Mask every ID-like digit run and every full date in free text (log lines, messages)."""
+    return mask_date(_DIGIT_RUN.sub(lambda m: mask_id(m.group(1)), text))
+
+
+PERSONAL_FIELDS_ID = ("_id", "so_dinh_danh", "cccd", "tax_code", "ma_so_thue")
+PERSONAL_FIELDS_NAME = ("_name", "ho_ten")
+PERSONAL_FIELDS_DATE = ("_dob", "birth", "ngay_sinh", "date_of_birth")
+
+
+def mask_field(name: str, value: str) -> str:
+    """Mask a field value by what its name says it holds."""
+    lowered = name.lower()
+    if any(lowered.endswith(s) or s in lowered for s in PERSONAL_FIELDS_ID):
+        return mask_id(value)
+    if any(lowered.endswith(s) or s in lowered for s in PERSONAL_FIELDS_NAME) and "business" not in lowered:
+        return mask_name(value)
+    if any(s in lowered for s in PERSONAL_FIELDS_DATE):
+        return mask_date(value) if "/" in value else "****"
+    return mask_text(value)

@@ -1,0 +1,45 @@
+"""What a flow run needs to touch the world, built once from the settings at the edge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.catalogue import Catalogue, default_catalogue
+from hoso.settings import Settings, get_settings
+from ocr.model import OcrOptions
+from storage.database import migrate
+from storage.objects import ObjectStore
+
+# Bump when a change to understanding (domain rules, extraction) should make the
+# nightly job re-assess dossiers it already settled.
+PIPELINE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Resources:
+    settings: Settings
+    store: ObjectStore
+    db_url: str
+    ocr: OcrOptions
+    catalogue: Catalogue
+
+
+_BUILT: dict[str, Resources] = {}
+
+
+def _build(settings: Settings) -> Resources:
+    key = settings.model_dump_json()
+    if key in _BUILT:
+        return _BUILT[key]
+    assert settings.database_url
+    migrate(settings.database_url)
+    store = ObjectStore.from_settings(settings)
+    store.ensure_buckets()
+    built = Resources(settings=settings, store=store, db_url=settings.database_url, ocr=settings.ocr_options, catalogue=default_catalogue())
+    _BUILT[key] = built
+    return built
+
+
+def resources() -> Resources:
+    """The process's resources; migrations and buckets are ensured on first use."""
+    return _build(get_settings())

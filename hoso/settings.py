@@ -1,0 +1,84 @@
+"""hoso's one settings object, read from the environment (``HOSO_*``) at the edge.
+
+Flows, the CLI and the stack call :func:`get_settings` once and pass plain
+values down; nothing below the edge reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ocr.model import OcrOptions
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HOSO_", env_file=None, extra="ignore")
+
+    home: Path = Field(Path(".hoso"), description="all local state: S3 data, databases, logs, pid files")
+
+    # Object storage (MinIO in production, `weed mini` embedded)
+    s3_endpoint: str = Field("127.0.0.1:8333", description="host:port of the S3 API")
+    s3_access_key: str = "hoso-local"
+    s3_secret_key: SecretStr = SecretStr("hoso-local-secret")
+    s3_secure: bool = False
+    s3_region: str = "us-east-1"
+    bucket_prefix: str = Field("hoso", pattern=r"^[a-z0-9][a-z0-9-]{1,40}$")
+
+    # Metadata database; default is a SQLite file under home
+    database_url: str | None = None
+
+    # Embedded stack ports (a second HOSO_HOME with other ports runs beside the first)
+    prefect_port: int = 4200
+    weed_base_port: int = Field(19330, description="weed mini master; volume, filer, admin, webdav follow")
+
+    # Pipeline
+    intake_concurrency: int = Field(2, ge=1, le=64)
+    max_file_bytes: int = Field(50 * 1024 * 1024, ge=1)
+    unit_code: str = Field("000.00.00.H30", description="receiving unit code for receipt numbers")
+    extra_days_off: list[str] = Field(default_factory=list, description="ISO dates closed besides public holidays")
+
+    # OCR
+    ocr_languages: str = "vie+eng"
+    ocr_dpi: int = Field(300, ge=100, le=600)
+    ocr_page_timeout_s: float = Field(120.0, gt=0)
+    ocr_max_pages: int = Field(50, ge=1)
+    ocr_max_page_pixels: int = Field(60_000_000, ge=1_000_000)
+
+    @field_validator("home")
+    @classmethod
+    def _absolute_home(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @model_validator(mode="after")
+    def _default_database(self) -> "Settings":
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.home / 'hoso.db'}"
+        return self
+
+    @property
+    def ocr_options(self) -> OcrOptions:
+        return OcrOptions(
+            languages=self.ocr_languages,
+            dpi=self.ocr_dpi,
+            page_timeout_s=self.ocr_page_timeout_s,
+            max_pages=self.ocr_max_pages,
+            max_page_pixels=self.ocr_max_page_pixels,
+        )
+
+    @property
+    def prefect_api_url(self) -> str:
+        return f"http://127.0.0.1:{self.prefect_port}/api"
+
+    @property
+    def s3_port(self) -> int:
+        return int(self.s3_endpoint.rsplit(":", 1)[1])
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; tests call ``get_settings.cache_clear()`` after changing the env."""
+    return Settings()

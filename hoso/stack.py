@@ -1,0 +1,184 @@
+"""The local stack behind `hoso up`: an S3 server, a Prefect server and a worker, in the background.
+
+Each part is a plain process with a pid file and a log under ``HOSO_HOME``;
+ports come from the settings, so a second ``HOSO_HOME`` with other ports runs
+a second stack beside the first. Production replaces all three (MinIO,
+Prefect server on PostgreSQL, workers on many machines); nothing else changes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hoso.errors import StackError
+from hoso.settings import Settings
+
+WORK_POOL = "process"
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    argv: list[str]
+    port: int
+    env: dict[str, str] = field(default_factory=dict)
+    cwd: Path | None = None
+
+
+def _bin(name: str) -> str:
+    local = Path(sys.executable).parent / name
+    found = str(local) if local.exists() else shutil.which(name)
+    if not found:
+        raise StackError(f"Không tìm thấy chương trình «{name}»; hãy chạy `make install`.")
+    return found
+
+
+def weed_argv(data_dir: Path, s3_port: int, base_port: int) -> list[str]:
+    """`weed mini` with every port pinned, so two stacks (or a test) never collide."""
+    return [
+        _bin("weed"), "mini", f"-dir={data_dir}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+        f"-master.port={base_port}", f"-volume.port={base_port + 1}", f"-filer.port={base_port + 2}",
+        f"-admin.port={base_port + 3}", f"-s3.port={s3_port}", "-webdav=false", "-admin.ui=false",
+        "-s3.port.iceberg=0", "-s3.port.lance=0",
+    ]
+
+
+def weed_env(settings: Settings) -> dict[str, str]:
+    """`weed mini` takes its one S3 identity from the AWS variables and enforces signatures with it."""
+    return {"AWS_ACCESS_KEY_ID": settings.s3_access_key, "AWS_SECRET_ACCESS_KEY": settings.s3_secret_key.get_secret_value()}
+
+
+def prefect_env(settings: Settings) -> dict[str, str]:
+    return {
+        "PREFECT_HOME": str(settings.home / "prefect"),
+        "PREFECT_API_URL": settings.prefect_api_url,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_API_HOST": "127.0.0.1",
+        "PREFECT_SERVER_API_PORT": str(settings.prefect_port),
+        "PREFECT_UI_API_URL": settings.prefect_api_url,
+    }
+
+
+def hoso_env(settings: Settings) -> dict[str, str]:
+    """What a worker (and the flows it runs) must see to reach this stack."""
+    return {
+        "HOSO_HOME": str(settings.home),
+        "HOSO_S3_ENDPOINT": settings.s3_endpoint,
+        "HOSO_S3_ACCESS_KEY": settings.s3_access_key,
+        "HOSO_S3_SECRET_KEY": settings.s3_secret_key.get_secret_value(),
+        "HOSO_S3_SECURE": str(settings.s3_secure).lower(),
+        "HOSO_BUCKET_PREFIX": settings.bucket_prefix,
+        "HOSO_DATABASE_URL": settings.database_url or "",
+        "HOSO_PREFECT_PORT": str(settings.prefect_port),
+        "HOSO_WEED_BASE_PORT": str(settings.weed_base_port),
+    }
+
+
+def services(settings: Settings) -> list[Service]:
+    s3_dir = settings.home / "s3"
+    embedded_s3 = settings.s3_endpoint.startswith(("127.0.0.1:", "localhost:"))
+    parts = []
+    if embedded_s3:
+        parts.append(Service("s3", weed_argv(s3_dir, settings.s3_port, settings.weed_base_port), settings.s3_port, weed_env(settings)))
+    parts.append(
+        Service("prefect-server", [_bin("prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(settings.prefect_port)], settings.prefect_port, prefect_env(settings))
+    )
+    parts.append(
+        Service(
+            "worker",
+            [_bin("prefect"), "worker", "start", "--pool", WORK_POOL, "--type", "process", "--name", f"hoso-{settings.prefect_port}"],
+            0,
+            {**prefect_env(settings), **hoso_env(settings), "OMP_THREAD_LIMIT": "1"},
+            PROJECT_DIR,
+        )
+    )
+    return parts
+
+
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex((host, port)) == 0
+
+
+def _pid_file(settings: Settings, name: str) -> Path:
+    return settings.home / "run" / f"{name}.pid"
+
+
+def running_pid(settings: Settings, name: str) -> int | None:
+    path = _pid_file(settings, name)
+    try:
+        pid = int(path.read_text().strip())
+        os.kill(pid, 0)
+    except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+        return None
+    return pid
+
+
+def start(settings: Settings, service: Service, timeout_s: float = 90) -> int:
+    pid = running_pid(settings, service.name)
+    if pid:
+        return pid
+    if service.port and port_open(service.port):
+        raise StackError(f"Cổng {service.port} đã có chương trình khác dùng; đổi cổng bằng biến HOSO_* (xem README).")
+    (settings.home / "run").mkdir(parents=True, exist_ok=True)
+    (settings.home / "logs").mkdir(parents=True, exist_ok=True)
+    if service.name == "s3":
+        (settings.home / "s3").mkdir(parents=True, exist_ok=True)
+    log = open(settings.home / "logs" / f"{service.name}.log", "ab")
+    proc = subprocess.Popen(
+        service.argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        env={**os.environ, **service.env}, cwd=service.cwd, start_new_session=True,
+    )
+    _pid_file(settings, service.name).write_text(str(proc.pid))
+    if service.port:
+        wait_for_port(service.port, timeout_s, proc, service.name)
+    return proc.pid
+
+
+def wait_for_port(port: int, timeout_s: float, proc: subprocess.Popen[bytes] | None = None, name: str = "") -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if port_open(port):
+            return
+        if proc is not None and proc.poll() is not None:
+            raise StackError(f"«{name}» dừng ngay khi khởi động (mã {proc.returncode}); xem nhật ký trong HOSO_HOME/logs.")
+        time.sleep(0.2)
+    raise StackError(f"«{name}» không mở cổng {port} sau {timeout_s:.0f} giây.")
+
+
+def stop(settings: Settings, name: str, timeout_s: float = 20) -> bool:
+    pid = running_pid(settings, name)
+    if pid is None:
+        _pid_file(settings, name).unlink(missing_ok=True)
+        return False
+    os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        os.killpg(pid, signal.SIGKILL)
+    _pid_file(settings, name).unlink(missing_ok=True)
+    return True
+
+
+def deploy(settings: Settings) -> None:
+    """Apply prefect.yaml's deployments to this stack's server (idempotent)."""
+    env = {**os.environ, **prefect_env(settings), **hoso_env(settings), "HOSO_PROJECT_DIR": str(PROJECT_DIR)}
+    subprocess.run([_bin("prefect"), "work-pool", "create", WORK_POOL, "--type", "process", "--overwrite"], env=env, cwd=PROJECT_DIR, check=True, capture_output=True)
+    done = subprocess.run([_bin("prefect"), "--no-prompt", "deploy", "--all"], env=env, cwd=PROJECT_DIR, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise StackError("Không áp dụng được prefect.yaml", detail=(done.stdout + done.stderr)[-2000:])

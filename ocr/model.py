@@ -1,0 +1,62 @@
+"""Value types that flow out of the OCR library.
+
+Kept free of Prefect and storage: the caller hands in bytes and options and
+gets plain data back, so the same code serves the pipeline, the benchmark
+and the tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ocr.engine import tesseract_version
+
+PageSource = Literal["text-layer", "ocr", "ocr-timeout"]
+
+# Bump when a change to this library's code changes what it reads from the same bytes.
+PIPELINE_REVISION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class OcrOptions:
+    """Everything that changes OCR output; validated once at the edge (settings)."""
+
+    languages: str = "vie+eng"
+    dpi: int = 300
+    page_timeout_s: float = 60.0
+    max_pages: int = 50
+    max_page_pixels: int = 60_000_000
+    min_text_layer_chars: int = 20
+    searchable_pdf: bool = False
+
+    def version(self) -> str:
+        """A stable string naming everything that shapes the output, for cache keys and reprocessing.
+
+        Limits and the timeout are left out: they decide whether a result
+        exists, not what it says.
+        """
+        return (
+            f"rev={PIPELINE_REVISION};tesseract={tesseract_version()};lang={self.languages};dpi={self.dpi};"
+            f"textlayer={self.min_text_layer_chars};pdf={int(self.searchable_pdf)}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    number: int  # 1-based within its file
+    text: str  # Unicode NFC
+    confidence: float  # mean word confidence 0..100 (100 for a trusted text layer)
+    source: PageSource
+    quality: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentResult:
+    media_type: str  # application/pdf, image/png, image/jpeg, image/tiff
+    pages: tuple[PageResult, ...]
+    searchable_pdf: bytes | None = None  # the whole file with a text layer, when options asked for it
+
+    @property
+    def text(self) -> str:
+        return "\n\f\n".join(p.text for p in self.pages)

@@ -1,0 +1,143 @@
+"""The metadata database: typed SQLAlchemy 2.0 models of dossiers and what happened to them.
+
+Object storage holds the bytes; these tables hold what an official searches by
+and the history of every decision. Schema changes go through Alembic
+(``storage/migrations``), never ``create_all`` in production.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Dossier(Base):
+    __tablename__ = "dossier"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # Identity of what arrived: the inbox key plus its ETag, so a re-used file
+    # name with new content is a new dossier while a re-run is not.
+    source: Mapped[str] = mapped_column(String(1024))
+    source_identity: Mapped[str] = mapped_column(String(1100), unique=True)
+    station: Mapped[str] = mapped_column(String(128), default="")
+    sha256: Mapped[str] = mapped_column(String(64), index=True, default="")
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    procedure: Mapped[str | None] = mapped_column(String(64), index=True)
+    office: Mapped[str | None] = mapped_column(String(64), index=True)
+    commune: Mapped[str | None] = mapped_column(String(64), index=True)
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    receipt: Mapped[str | None] = mapped_column(String(64), unique=True)
+    due: Mapped[date | None] = mapped_column(Date)
+    pipeline_version: Mapped[int] = mapped_column(Integer, default=0)
+    ocr_version: Mapped[str] = mapped_column(String(200), default="")
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    archive_prefix: Mapped[str] = mapped_column(String(256), default="")
+    duplicate_of: Mapped[str | None] = mapped_column(ForeignKey("dossier.id"))
+
+    files: Mapped[list["DossierFile"]] = relationship(back_populates="dossier", cascade="all, delete-orphan", order_by="DossierFile.position")
+    pages: Mapped[list["Page"]] = relationship(back_populates="dossier", cascade="all, delete-orphan", order_by="Page.position")
+    problems: Mapped[list["Problem"]] = relationship(back_populates="dossier", cascade="all, delete-orphan", order_by="Problem.id")
+    handoffs: Mapped[list["Handoff"]] = relationship(back_populates="dossier", cascade="all, delete-orphan", order_by="Handoff.id")
+    history: Mapped[list["StateChange"]] = relationship(back_populates="dossier", order_by="StateChange.id")
+
+
+class DossierFile(Base):
+    __tablename__ = "dossier_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossier.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(1024))
+    inbox_key: Mapped[str] = mapped_column(String(1024))
+    archive_key: Mapped[str] = mapped_column(String(1024))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(64), default="")
+
+    dossier: Mapped[Dossier] = relationship(back_populates="files")
+
+
+class Page(Base):
+    __tablename__ = "page"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossier.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # 1-based across the whole dossier
+    file_position: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)  # 1-based within its file
+    kind: Mapped[str] = mapped_column(String(64), default="unknown")
+    source: Mapped[str] = mapped_column(String(32))
+    confidence: Mapped[float] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(Text)
+    quality: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="pages")
+
+
+class Problem(Base):
+    __tablename__ = "problem"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossier.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    message: Mapped[str] = mapped_column(Text)
+    severity: Mapped[str] = mapped_column(String(16))
+    field: Mapped[str | None] = mapped_column(String(64))
+
+    dossier: Mapped[Dossier] = relationship(back_populates="problems")
+
+
+class Handoff(Base):
+    """A routed dossier placed in an office's queue."""
+
+    __tablename__ = "handoff"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossier.id"), index=True)
+    office: Mapped[str] = mapped_column(String(64), index=True)
+    commune: Mapped[str | None] = mapped_column(String(64), index=True)
+    object_key: Mapped[str] = mapped_column(String(1024))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    dossier: Mapped[Dossier] = relationship(back_populates="handoffs")
+
+
+class StateChange(Base):
+    """Append-only history: every status change of a dossier, who made it and why."""
+
+    __tablename__ = "state_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossier.id"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(32))
+    to_status: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(128))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="history")
+
+
+class ReceiptCounter(Base):
+    """Daily sequence for receipt codes (UNIT-YYMMDD-NNNN), one row per unit and day."""
+
+    __tablename__ = "receipt_counter"
+    __table_args__ = (UniqueConstraint("unit_code", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    unit_code: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date] = mapped_column(Date)
+    last: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,127 @@
+"""Object storage through the `minio` SDK, for MinIO in production and `weed mini` locally.
+
+hoso keeps four private buckets, one per area, so that access can be granted
+per area (scan stations write the inbox only; offices read their hand-off area):
+
+* ``<prefix>-inbox``      what scan stations drop, one prefix per station;
+* ``<prefix>-archive``    each dossier's originals and everything derived from them;
+* ``<prefix>-quarantine`` what could not be processed, with a JSON reason beside it;
+* ``<prefix>-offices``    the hand-off area: one manifest per routed dossier under its office.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Literal
+
+import urllib3
+from minio import Minio
+from minio.error import S3Error
+
+Area = Literal["inbox", "archive", "quarantine", "offices"]
+AREAS: tuple[Area, ...] = ("inbox", "archive", "quarantine", "offices")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredObject:
+    key: str
+    size: int
+    etag: str
+
+
+class ObjectStore:
+    """Thin, typed face of one S3 endpoint; every call names the area, never a raw bucket."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        access_key: str,
+        secret_key: str,
+        *,
+        secure: bool = False,
+        region: str = "us-east-1",
+        bucket_prefix: str = "hoso",
+    ) -> None:
+        # Short timeouts and no urllib3-level retries: retrying is the pipeline's
+        # decision (Prefect task retries), not something to hide in the client.
+        http = urllib3.PoolManager(
+            timeout=urllib3.Timeout(connect=5, read=60),
+            maxsize=16,
+            retries=urllib3.Retry(total=0, connect=0, read=0, redirect=2),
+        )
+        self._client = Minio(
+            endpoint, access_key=access_key, secret_key=secret_key, secure=secure, region=region, http_client=http
+        )
+        self._prefix = bucket_prefix
+        self.endpoint = endpoint
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> "ObjectStore":
+        return cls(
+            settings.s3_endpoint,
+            settings.s3_access_key,
+            settings.s3_secret_key.get_secret_value(),
+            secure=settings.s3_secure,
+            region=settings.s3_region,
+            bucket_prefix=settings.bucket_prefix,
+        )
+
+    def bucket(self, area: Area) -> str:
+        return f"{self._prefix}-{area}"
+
+    def ensure_buckets(self) -> None:
+        for area in AREAS:
+            name = self.bucket(area)
+            if not self._client.bucket_exists(name):
+                try:
+                    self._client.make_bucket(name)
+                except S3Error as exc:  # a concurrent creator won the race
+                    if exc.code not in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
+                        raise
+
+    def put(self, area: Area, key: str, data: bytes, content_type: str = "application/octet-stream") -> StoredObject:
+        result = self._client.put_object(self.bucket(area), key, io.BytesIO(data), len(data), content_type=content_type)
+        return StoredObject(key=key, size=len(data), etag=result.etag)
+
+    def put_json(self, area: Area, key: str, payload: Any) -> StoredObject:
+        data = json.dumps(payload, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+        return self.put(area, key, data, "application/json; charset=utf-8")
+
+    def get(self, area: Area, key: str) -> bytes:
+        response = self._client.get_object(self.bucket(area), key)
+        try:
+            return response.read()
+        finally:
+            response.close()
+            response.release_conn()
+
+    def get_json(self, area: Area, key: str) -> Any:
+        return json.loads(self.get(area, key))
+
+    def stat(self, area: Area, key: str) -> StoredObject | None:
+        try:
+            info = self._client.stat_object(self.bucket(area), key)
+        except S3Error as exc:
+            if exc.code in {"NoSuchKey", "NoSuchObject", "ResourceNotFound"}:
+                return None
+            raise
+        return StoredObject(key=key, size=info.size or 0, etag=(info.etag or "").strip('"'))
+
+    def exists(self, area: Area, key: str) -> bool:
+        return self.stat(area, key) is not None
+
+    def list(self, area: Area, prefix: str = "") -> Iterator[StoredObject]:
+        for obj in self._client.list_objects(self.bucket(area), prefix=prefix or None, recursive=True):
+            if obj.is_dir or obj.object_name is None:
+                continue
+            yield StoredObject(key=obj.object_name, size=obj.size or 0, etag=(obj.etag or "").strip('"'))
+
+    def remove(self, area: Area, key: str) -> None:
+        self._client.remove_object(self.bucket(area), key)
+
+    def presigned_url(self, area: Area, key: str, expires: timedelta = timedelta(hours=1)) -> str:
+        return self._client.presigned_get_object(self.bucket(area), key, expires=expires)

@@ -1,0 +1,189 @@
+"""Reads and writes of dossier records: the only module that knows the table shapes.
+
+Every status change goes through :func:`set_status`, which appends to the
+history, so the history cannot be forgotten by a new code path.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from storage.models import Dossier, DossierFile, Handoff, Page, Problem, ReceiptCounter, StateChange, utcnow
+
+TERMINAL = frozenset({"routed", "needs_review", "rejected", "quarantined", "duplicate"})
+
+
+def new_dossier_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def register(session: Session, *, source: str, identity: str, station: str, actor: str) -> tuple[Dossier, bool]:
+    """The dossier for this inbox identity, created if new; safe under concurrent intakes."""
+    existing = session.scalar(select(Dossier).where(Dossier.source_identity == identity))
+    if existing is not None:
+        return existing, False
+    dossier = Dossier(id=new_dossier_id(), source=source, source_identity=identity, station=station, status="received", fields={})
+    try:
+        with session.begin_nested():
+            session.add(dossier)
+            session.flush()
+    except IntegrityError:
+        found = session.scalar(select(Dossier).where(Dossier.source_identity == identity))
+        assert found is not None
+        return found, False
+    session.add(StateChange(dossier_id=dossier.id, from_status=None, to_status="received", actor=actor, reason=source))
+    return dossier, True
+
+
+def set_status(session: Session, dossier: Dossier, status: str, *, actor: str, reason: str = "") -> None:
+    if dossier.status == status and not reason:
+        return
+    session.add(StateChange(dossier_id=dossier.id, from_status=dossier.status, to_status=status, actor=actor, reason=reason))
+    dossier.status = status
+    dossier.updated_at = utcnow()
+
+
+def get(session: Session, dossier_id: str) -> Dossier | None:
+    return session.scalar(
+        select(Dossier)
+        .where(Dossier.id == dossier_id)
+        .options(selectinload(Dossier.files), selectinload(Dossier.pages), selectinload(Dossier.problems), selectinload(Dossier.handoffs))
+    )
+
+
+def by_identity(session: Session, identity: str) -> Dossier | None:
+    return session.scalar(select(Dossier).where(Dossier.source_identity == identity))
+
+
+def find_by_prefix(session: Session, prefix: str) -> Dossier | None:
+    """A dossier by an unambiguous prefix of its id (what officials type)."""
+    rows = session.scalars(select(Dossier).where(Dossier.id.startswith(prefix)).limit(2)).all()
+    return rows[0] if len(rows) == 1 else None
+
+
+def list_all(session: Session, statuses: Sequence[str] | None = None) -> list[Dossier]:
+    query = select(Dossier).options(selectinload(Dossier.problems)).order_by(Dossier.received_at, Dossier.id)
+    if statuses:
+        query = query.where(Dossier.status.in_(list(statuses)))
+    return list(session.scalars(query))
+
+
+def needing_reprocess(session: Session, pipeline_version: int) -> list[str]:
+    """Dossiers the nightly job should run again: unsure, stuck mid-way, or assessed by older code."""
+    stuck = Dossier.status.in_(["received", "processing"])
+    unsure = Dossier.status == "needs_review"
+    stale = (Dossier.pipeline_version < pipeline_version) & Dossier.status.in_(["routed", "rejected"])
+    return list(session.scalars(select(Dossier.id).where(stuck | unsure | stale).order_by(Dossier.received_at)))
+
+
+def replace_files(session: Session, dossier: Dossier, files: Sequence[dict[str, Any]]) -> None:
+    dossier.files.clear()
+    session.flush()
+    for position, f in enumerate(files, start=1):
+        dossier.files.append(DossierFile(position=position, **f))
+
+
+def replace_assessment(
+    session: Session,
+    dossier: Dossier,
+    *,
+    pages: Sequence[dict[str, Any]],
+    problems: Sequence[dict[str, Any]],
+    procedure: str | None,
+    office: str | None,
+    commune: str | None,
+    fields: dict[str, Any],
+    due: date | None,
+    pipeline_version: int,
+    ocr_version: str,
+) -> None:
+    """Swap in a fresh assessment (a reprocess replaces, never appends, pages and problems)."""
+    dossier.pages.clear()
+    dossier.problems.clear()
+    session.flush()
+    for position, p in enumerate(pages, start=1):
+        dossier.pages.append(Page(position=position, **p))
+    for p in problems:
+        dossier.problems.append(Problem(code=p["code"], message=p["message"], severity=p.get("severity", "review"), field=p.get("field")))
+    dossier.procedure, dossier.office, dossier.commune = procedure, office, commune
+    dossier.fields = dict(fields)
+    dossier.due = due
+    dossier.pipeline_version = pipeline_version
+    dossier.ocr_version = ocr_version
+
+
+def next_receipt_sequence(session: Session, unit_code: str, day: date) -> int:
+    """The next number of the day for this unit; the row lock keeps it unique across workers."""
+    counter = session.scalar(
+        select(ReceiptCounter).where(ReceiptCounter.unit_code == unit_code, ReceiptCounter.day == day).with_for_update()
+    )
+    if counter is None:
+        counter = ReceiptCounter(unit_code=unit_code, day=day, last=0)
+        session.add(counter)
+    counter.last += 1
+    session.flush()
+    return counter.last
+
+
+def open_handoff(session: Session, dossier: Dossier, office: str, commune: str | None, object_key: str) -> Handoff:
+    for h in dossier.handoffs:
+        if h.closed_at is None and h.office == office and h.commune == commune:
+            h.object_key = object_key
+            return h
+    for h in dossier.handoffs:  # re-routed: the old office's item is closed
+        if h.closed_at is None:
+            h.closed_at = utcnow()
+    handoff = Handoff(office=office, commune=commune, object_key=object_key)
+    dossier.handoffs.append(handoff)
+    return handoff
+
+
+def history(session: Session, dossier_id: str) -> list[StateChange]:
+    return list(session.scalars(select(StateChange).where(StateChange.dossier_id == dossier_id).order_by(StateChange.id)))
+
+
+def as_json(dossier: Dossier, *, with_pages: bool = False) -> dict[str, Any]:
+    """The JSON face of a dossier, as `hoso list/show --json` print it."""
+    out: dict[str, Any] = {
+        "id": dossier.id,
+        "source": dossier.source,
+        "station": dossier.station,
+        "procedure": dossier.procedure,
+        "office": dossier.office,
+        "commune": dossier.commune,
+        "status": dossier.status,
+        "fields": {k: (v.get("value") if isinstance(v, dict) else v) for k, v in (dossier.fields or {}).items()},
+        "problems": [{"code": p.code, "message": p.message, "severity": p.severity} for p in dossier.problems],
+        "receipt": dossier.receipt,
+        "due": dossier.due.isoformat() if dossier.due else None,
+        "received_at": _iso(dossier.received_at),
+        "sha256": dossier.sha256,
+        "duplicate_of": dossier.duplicate_of,
+    }
+    if with_pages:
+        out["field_confidence"] = {
+            k: v.get("confidence") for k, v in (dossier.fields or {}).items() if isinstance(v, dict)
+        }
+        out["files"] = [
+            {"name": f.name, "archive_key": f.archive_key, "sha256": f.sha256, "size": f.size, "media_type": f.media_type}
+            for f in dossier.files
+        ]
+        out["pages"] = [
+            {"file": p.file_position, "number": p.number, "kind": p.kind, "source": p.source, "confidence": round(p.confidence, 1), "text": p.text, "quality": p.quality}
+            for p in dossier.pages
+        ]
+        out["handoffs"] = [
+            {"office": h.office, "commune": h.commune, "object_key": h.object_key, "closed_at": _iso(h.closed_at)} for h in dossier.handoffs
+        ]
+    return out
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None

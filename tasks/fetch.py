@@ -1,0 +1,67 @@
+"""Read a dossier's files from the inbox (or, when reprocessing, from the archive)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from hoso.errors import EmptyFile, TooLarge
+from storage import repository
+from storage.database import session_scope
+from storage.layout import InboxItem
+from storage.objects import ObjectStore
+from tasks.retry import IO_RETRIES
+
+
+@dataclass(frozen=True)
+class InputFile:
+    name: str  # the name the station gave it
+    inbox_key: str
+    data: bytes
+    sha256: str
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def read_inbox_files(store: ObjectStore, item: InboxItem) -> list[InputFile]:
+    files = []
+    for obj in item.objects:
+        data = store.get("inbox", obj.key)
+        files.append(InputFile(name=obj.key.rsplit("/", 1)[-1], inbox_key=obj.key, data=data, sha256=hashlib.sha256(data).hexdigest()))
+    return files
+
+
+def read_archived_files(store: ObjectStore, db_url: str, dossier_id: str) -> list[InputFile]:
+    with session_scope(db_url) as session:
+        dossier = repository.get(session, dossier_id)
+        refs = [(f.name, f.inbox_key, f.archive_key) for f in dossier.files] if dossier else []
+    return [
+        InputFile(name=name, inbox_key=inbox_key, data=(data := store.get("archive", key)), sha256=hashlib.sha256(data).hexdigest())
+        for name, inbox_key, key in refs
+    ]
+
+
+def check_limits(files: list[InputFile], max_file_bytes: int) -> None:
+    """Refuse what no page stage should ever see: empty files and files over the size limit."""
+    if not files:
+        raise EmptyFile("Hồ sơ không có tệp nào.")
+    for f in files:
+        if f.size == 0:
+            raise EmptyFile(f"Tệp «{f.name}» rỗng (0 byte).")
+        if f.size > max_file_bytes:
+            raise TooLarge(f"Tệp «{f.name}» lớn {f.size // 1_048_576} MB, vượt giới hạn {max_file_bytes // 1_048_576} MB.")
+
+
+@task(name="fetch", cache_policy=NO_CACHE, **IO_RETRIES)
+def fetch(store: ObjectStore, item: InboxItem) -> list[InputFile]:
+    return read_inbox_files(store, item)
+
+
+@task(name="fetch-archived", cache_policy=NO_CACHE, **IO_RETRIES)
+def fetch_archived(store: ObjectStore, db_url: str, dossier_id: str) -> list[InputFile]:
+    return read_archived_files(store, db_url, dossier_id)

@@ -1,0 +1,21 @@
+"""Which office of which commune/ward receives the dossier."""
+
+from __future__ import annotations
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from domain.catalogue import Catalogue
+from domain.model import Classification, FieldValue, Routing
+from domain.routing import route
+from tasks.classify import page_inputs
+from tasks.extract_text import FileText
+
+
+def route_dossier(classification: Classification, fields: dict[str, FieldValue], texts: list[FileText], catalogue: Catalogue) -> Routing:
+    return route(classification.procedure, fields, page_inputs(texts), catalogue)
+
+
+@task(name="route", cache_policy=NO_CACHE)
+def route_task(classification: Classification, fields: dict[str, FieldValue], texts: list[FileText], catalogue: Catalogue) -> Routing:
+    return route_dossier(classification, fields, texts, catalogue)

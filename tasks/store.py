@@ -1,0 +1,127 @@
+"""Record the assessment: derived objects into the archive first, then one database commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from domain.catalogue import Catalogue
+from domain.deadlines import due_date, receipt_code
+from domain.model import Classification, FieldValue, Problem, Routing, Status
+from domain.verdict import decide
+from storage import repository
+from storage.database import session_scope
+from storage.layout import derived_key
+from storage.objects import ObjectStore
+from tasks.extract_text import FileText
+from tasks.retry import IO_RETRIES
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the flow needs to know after storing: enough to hand off and to report."""
+
+    dossier_id: str
+    status: Status
+    procedure: str | None
+    office: str | None
+    commune: str | None
+    receipt: str | None
+    due: date | None
+    problem_codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StoreContext:
+    """Settings the store step needs, passed as one value so the task signature stays small."""
+
+    unit_code: str
+    extra_days_off: tuple[date, ...]
+    pipeline_version: int
+    ocr_version: str
+
+
+def page_rows(texts: list[FileText], classification: Classification) -> list[dict]:
+    rows = []
+    kinds = list(classification.page_kinds)
+    for file_position, t in enumerate(texts, start=1):
+        for p in t.result.pages:
+            kind = kinds[len(rows)] if len(rows) < len(kinds) else "unknown"
+            rows.append(
+                {"file_position": file_position, "number": p.number, "kind": kind, "source": p.source, "confidence": float(p.confidence), "text": p.text, "quality": dict(p.quality)}
+            )
+    return rows
+
+
+def store_assessment(
+    store: ObjectStore,
+    db_url: str,
+    catalogue: Catalogue,
+    ctx: StoreContext,
+    dossier_id: str,
+    texts: list[FileText],
+    classification: Classification,
+    fields: dict[str, FieldValue],
+    problems: list[Problem],
+    routing: Routing,
+) -> Outcome:
+    all_problems = [*classification.problems, *problems, *routing.problems]
+    status = decide(all_problems)
+    pages = page_rows(texts, classification)
+    field_json = {k: {"value": v.value, "confidence": round(v.confidence, 3)} for k, v in fields.items()}
+
+    # 1. derived objects first: if we die after this, a re-run overwrites them.
+    store.put_json("archive", derived_key(dossier_id, "pages.json"), pages)
+    text = "\n\f\n".join(p["text"] for p in pages)
+    store.put("archive", derived_key(dossier_id, "text.txt"), text.encode("utf-8"), "text/plain; charset=utf-8")
+    for t in texts:
+        if t.result.searchable_pdf:
+            store.put("archive", derived_key(dossier_id, f"searchable/{t.name.rsplit('.', 1)[0]}.pdf"), t.result.searchable_pdf, "application/pdf")
+
+    # 2. one commit for the whole assessment.
+    with session_scope(db_url) as session:
+        dossier = repository.get(session, dossier_id)
+        assert dossier is not None
+        due = None
+        if status != "rejected" and classification.procedure:
+            due = due_date(classification.procedure, dossier.received_at, catalogue, extra_days_off=ctx.extra_days_off)
+        if dossier.receipt is None:
+            day = dossier.received_at.date()
+            dossier.receipt = receipt_code(ctx.unit_code, day, repository.next_receipt_sequence(session, ctx.unit_code, day))
+        repository.replace_assessment(
+            session, dossier, pages=pages, problems=[p.as_dict() for p in all_problems], procedure=classification.procedure,
+            office=routing.office, commune=routing.commune, fields=field_json, due=due,
+            pipeline_version=ctx.pipeline_version, ocr_version=ctx.ocr_version,
+        )
+        reason = "; ".join(p.code for p in all_problems) or "không có vấn đề"
+        repository.set_status(session, dossier, status, actor="process_dossier", reason=reason)
+        session.flush()
+        record = repository.as_json(dossier, with_pages=False)
+        outcome = Outcome(dossier_id, status, classification.procedure, routing.office, routing.commune, dossier.receipt, due, tuple(p.code for p in all_problems))
+
+    # 3. a snapshot of the record beside the originals, for whoever reads the archive alone.
+    store.put_json("archive", derived_key(dossier_id, "record.json"), record)
+    return outcome
+
+
+@task(name="store", cache_policy=NO_CACHE, **IO_RETRIES)
+def store_task(
+    store: ObjectStore,
+    db_url: str,
+    catalogue: Catalogue,
+    ctx: StoreContext,
+    dossier_id: str,
+    texts: list[FileText],
+    classification: Classification,
+    fields: dict[str, FieldValue],
+    problems: list[Problem],
+    routing: Routing,
+) -> Outcome:
+    return store_assessment(store, db_url, catalogue, ctx, dossier_id, texts, classification, fields, problems, routing)
+
+
+def parse_days_off(values: list[str]) -> tuple[date, ...]:
+    return tuple(date.fromisoformat(v) for v in values)

@@ -1,0 +1,142 @@
+"""Real parts for every test: a `weed mini` S3 server on free loopback ports, a Prefect
+test server, a SQLite file per test. Nothing here is a mock."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _is_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def _weed_ports() -> tuple[int, int]:
+    """An S3 port and a base for four more, each with its gRPC twin (+10000) free too."""
+    for _ in range(200):
+        base = _free_port()
+        if base + 4 > 55000:
+            continue
+        ports = [base, base + 1, base + 2, base + 3, base + 4]
+        if all(_is_free(p) and _is_free(p + 10000) for p in ports):
+            return base + 4, base
+    raise RuntimeError("no free port range for weed mini")
+
+
+class S3Server:
+    def __init__(self, data_dir: Path) -> None:
+        from hoso.settings import Settings
+        from hoso.stack import weed_argv, weed_env, wait_for_port
+
+        self.data_dir = data_dir
+        self.s3_port, self.base_port = _weed_ports()
+        self.endpoint = f"127.0.0.1:{self.s3_port}"
+        self.access_key = "hoso-test"
+        self.secret_key = "hoso-test-secret-" + uuid.uuid4().hex[:8]
+        settings = Settings(s3_endpoint=self.endpoint, s3_access_key=self.access_key, s3_secret_key=self.secret_key)
+        self._argv = weed_argv(data_dir, self.s3_port, self.base_port)
+        self._env = {**os.environ, **weed_env(settings)}
+        self._wait = wait_for_port
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.start()
+
+    def start(self) -> None:
+        self.log = open(self.data_dir / "weed.log", "ab")
+        self.proc = subprocess.Popen(self._argv, env=self._env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        self._wait(self.s3_port, 60, self.proc, "weed mini")
+        self._wait_ready()
+
+    def _wait_ready(self) -> None:
+        """The port opens before the filer behind it answers; wait until a bucket can be listed."""
+        import time
+
+        from storage.objects import ObjectStore
+
+        store = ObjectStore(self.endpoint, self.access_key, self.secret_key)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                store._client.list_buckets()
+                return
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3Server]:
+    data_dir = Path(tempfile.mkdtemp(prefix="hoso-weed-"))
+    server = S3Server(data_dir)
+    yield server
+    server.stop()
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def prefect_server() -> Iterator[None]:
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture()
+def hoso_settings(tmp_path: Path, s3_server: S3Server, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Settings for one test: its own buckets (by prefix) on the shared S3 server, its own SQLite file."""
+    from hoso.settings import get_settings
+
+    env = {
+        "HOSO_HOME": str(tmp_path / "home"),
+        "HOSO_S3_ENDPOINT": s3_server.endpoint,
+        "HOSO_S3_ACCESS_KEY": s3_server.access_key,
+        "HOSO_S3_SECRET_KEY": s3_server.secret_key,
+        "HOSO_BUCKET_PREFIX": "t" + uuid.uuid4().hex[:10],
+        "HOSO_DATABASE_URL": f"sqlite:///{tmp_path / 'hoso.db'}",
+        "HOSO_OCR_PAGE_TIMEOUT_S": "60",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()
+
+
+@pytest.fixture()
+def store(hoso_settings):  # type: ignore[no-untyped-def]
+    from storage.objects import ObjectStore
+
+    s = ObjectStore.from_settings(hoso_settings)
+    s.ensure_buckets()
+    return s
