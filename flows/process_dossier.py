@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from prefect import flow, get_run_logger
@@ -13,12 +14,17 @@ from hoso.resources import resources
 from tasks.discover import locate
 from tasks.fetch import fetch
 from tasks.finalize import finalize
-from tasks.register import register
+from tasks.register import claim, register
 
 
 def _run_name() -> str:
     source = str(flow_run.parameters.get("source", ""))
     return "hồ sơ " + mask_text(source)[-80:]
+
+
+def owner() -> str:
+    """Who holds a dossier's lease: this flow run (or this process, outside Prefect)."""
+    return str(flow_run.id or f"pid-{os.getpid()}")
 
 
 @flow(name="process-dossier", flow_run_name=_run_name, log_prints=False)
@@ -36,6 +42,9 @@ def process_dossier(source: str) -> dict[str, Any]:
         finalize(res.store, res.db_url, registered.dossier_id, item)
         logger.info("Hồ sơ %s đã xử lý trước đó; chỉ dọn hộp thư đến.", registered.dossier_id)
         return {"dossier": registered.dossier_id, "status": registered.status}
+    if not claim(res.db_url, registered.dossier_id, owner(), res.settings.claim_lease_s):
+        logger.info("Hồ sơ %s đang được một lượt chạy khác xử lý; bỏ qua.", registered.dossier_id)
+        return {"dossier": registered.dossier_id, "status": "claimed-elsewhere"}
     files = fetch(res.store, item)
     outcome = assess_dossier(res, registered.dossier_id, files, registered.received_at)
     finalize(res.store, res.db_url, registered.dossier_id, item)

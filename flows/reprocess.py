@@ -9,10 +9,11 @@ from prefect.artifacts import create_table_artifact
 
 from flows.fanout import run_each
 from flows.pipeline import assess_dossier
-from flows.process_dossier import process_dossier
+from flows.process_dossier import owner, process_dossier
 from hoso.resources import PIPELINE_VERSION, resources
 from tasks.fetch import fetch_archived
 from tasks.lookup import select_task, state_task
+from tasks.register import claim
 
 
 @flow(name="reassess-dossier", flow_run_name="đánh giá lại {dossier_id}")
@@ -25,6 +26,8 @@ def reassess_dossier(dossier_id: str) -> dict[str, Any]:
     if not state.archived:
         # It died before its originals were archived: they are still in the inbox.
         return {**process_dossier(source=state.source), "before": state.status}
+    if not claim(res.db_url, dossier_id, owner(), res.settings.claim_lease_s, settled_too=True):
+        return {"dossier": dossier_id, "before": state.status, "status": "claimed-elsewhere"}
     files = fetch_archived(res.store, res.db_url, dossier_id)
     outcome = assess_dossier(res, dossier_id, files, state.received_at)
     return {"dossier": dossier_id, "before": state.status, "status": outcome.status if outcome else "quarantined"}

@@ -45,6 +45,10 @@ class Dossier(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     archive_prefix: Mapped[str] = mapped_column(String(256), default="")
     duplicate_of: Mapped[str | None] = mapped_column(ForeignKey("dossier.id"))
+    # A lease, not a queue: whoever holds it is processing the dossier now. A run
+    # killed mid-way simply lets it expire, and the next intake or reprocess resumes.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     files: Mapped[list["DossierFile"]] = relationship(back_populates="dossier", cascade="all, delete-orphan", order_by="DossierFile.position")
     pages: Mapped[list["Page"]] = relationship(back_populates="dossier", cascade="all, delete-orphan", order_by="Page.position")

@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Dossier, DossierFile, Handoff, Page, Problem, ReceiptCounter, StateChange, utcnow
 
 TERMINAL = frozenset({"routed", "needs_review", "rejected", "quarantined", "duplicate"})
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything hoso stores is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def new_dossier_id() -> str:
@@ -42,7 +47,26 @@ def register(session: Session, *, source: str, identity: str, station: str, acto
     return dossier, True
 
 
+def claim(session: Session, dossier_id: str, owner: str, lease: timedelta, *, settled_too: bool = False) -> bool:
+    """Take the processing lease if nobody holds a live one; one UPDATE, so two workers cannot both win.
+
+    A settled dossier is claimed only when asked (``settled_too``: the reprocess job).
+    """
+    now = utcnow()
+    query = update(Dossier).where(Dossier.id == dossier_id)
+    if not settled_too:
+        query = query.where(Dossier.status.not_in(list(TERMINAL)))
+    result = session.execute(
+        query.where(or_(Dossier.claimed_until.is_(None), Dossier.claimed_until < now, Dossier.claimed_by == owner))
+        .values(claimed_by=owner, claimed_until=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)
+
+
 def set_status(session: Session, dossier: Dossier, status: str, *, actor: str, reason: str = "") -> None:
+    if status in TERMINAL:  # settled: the processing lease ends with it
+        dossier.claimed_by = dossier.claimed_until = None
     if dossier.status == status and not reason:
         return
     session.add(StateChange(dossier_id=dossier.id, from_status=dossier.status, to_status=status, actor=actor, reason=reason))

@@ -25,7 +25,7 @@ class DossierState:
 def dossier_state(db_url: str, dossier_id: str) -> DossierState | None:
     with session_scope(db_url) as session:
         d = repository.get(session, dossier_id)
-        return DossierState(d.id, d.status, d.source, d.received_at, bool(d.files)) if d else None
+        return DossierState(d.id, d.status, d.source, repository.as_utc(d.received_at), bool(d.files)) if d else None
 
 
 def dossiers_to_reprocess(db_url: str, pipeline_version: int) -> list[str]:

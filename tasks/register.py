@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -29,9 +29,20 @@ def register_item(db_url: str, item: InboxItem, actor: str = "intake") -> Regist
     """The dossier record for this item, created if it is new."""
     with session_scope(db_url) as session:
         dossier, _ = repository.register(session, source=item.source, identity=item.identity, station=item.station, actor=actor)
-        return Registered(dossier.id, dossier.status, dossier.received_at)
+        return Registered(dossier.id, dossier.status, repository.as_utc(dossier.received_at))
+
+
+def claim_dossier(db_url: str, dossier_id: str, owner: str, lease_s: float, settled_too: bool = False) -> bool:
+    """True when this run may process the dossier; False when another live run holds it."""
+    with session_scope(db_url) as session:
+        return repository.claim(session, dossier_id, owner, timedelta(seconds=lease_s), settled_too=settled_too)
 
 
 @task(name="register", cache_policy=NO_CACHE, **IO_RETRIES)
 def register(db_url: str, item: InboxItem) -> Registered:
     return register_item(db_url, item)
+
+
+@task(name="claim", cache_policy=NO_CACHE, **IO_RETRIES)
+def claim(db_url: str, dossier_id: str, owner: str, lease_s: float, settled_too: bool = False) -> bool:
+    return claim_dossier(db_url, dossier_id, owner, lease_s, settled_too)

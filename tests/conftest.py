@@ -10,7 +10,9 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -112,31 +114,55 @@ def prefect_server() -> Iterator[None]:
         yield
 
 
-@pytest.fixture()
-def hoso_settings(tmp_path: Path, s3_server: S3Server, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """Settings for one test: its own buckets (by prefix) on the shared S3 server, its own SQLite file."""
+@contextmanager
+def settings_for(tmp_dir: Path, s3_server: S3Server) -> Iterator[Any]:
+    """Settings of one isolated hoso: its own buckets (by prefix) on the shared S3 server, its own SQLite file."""
     from hoso.settings import get_settings
 
     env = {
-        "HOSO_HOME": str(tmp_path / "home"),
+        "HOSO_HOME": str(tmp_dir / "home"),
         "HOSO_S3_ENDPOINT": s3_server.endpoint,
         "HOSO_S3_ACCESS_KEY": s3_server.access_key,
         "HOSO_S3_SECRET_KEY": s3_server.secret_key,
         "HOSO_BUCKET_PREFIX": "t" + uuid.uuid4().hex[:10],
-        "HOSO_DATABASE_URL": f"sqlite:///{tmp_path / 'hoso.db'}",
-        "HOSO_OCR_PAGE_TIMEOUT_S": "60",
+        "HOSO_DATABASE_URL": f"sqlite:///{tmp_dir / 'hoso.db'}",
     }
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    get_settings.cache_clear()
-    yield get_settings()
-    get_settings.cache_clear()
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in env.items():
+            mp.setenv(key, value)
+        get_settings.cache_clear()
+        try:
+            yield get_settings()
+        finally:
+            get_settings.cache_clear()
 
 
 @pytest.fixture()
-def store(hoso_settings):  # type: ignore[no-untyped-def]
+def hoso_settings(tmp_path: Path, s3_server: S3Server) -> Iterator[Any]:
+    with settings_for(tmp_path, s3_server) as settings:
+        yield settings
+
+
+@pytest.fixture(scope="module")
+def module_settings(tmp_path_factory: pytest.TempPathFactory, s3_server: S3Server) -> Iterator[Any]:
+    """The same, shared by a module whose tests look at one expensive run."""
+    with settings_for(tmp_path_factory.mktemp("hoso"), s3_server) as settings:
+        yield settings
+
+
+def _store(settings: Any) -> Any:
     from storage.objects import ObjectStore
 
-    s = ObjectStore.from_settings(hoso_settings)
+    s = ObjectStore.from_settings(settings)
     s.ensure_buckets()
     return s
+
+
+@pytest.fixture()
+def store(hoso_settings: Any) -> Any:
+    return _store(hoso_settings)
+
+
+@pytest.fixture(scope="module")
+def module_store(module_settings: Any) -> Any:
+    return _store(module_settings)

@@ -110,3 +110,25 @@ def test_receipt_sequence_counts_per_unit_and_day(tmp_path) -> None:
         seq = [repository.next_receipt_sequence(s, "000.00.00.H30", day) for _ in range(3)]
         other_day = repository.next_receipt_sequence(s, "000.00.00.H30", date(2026, 11, 26))
     assert seq == [1, 2, 3] and other_day == 1
+
+
+def test_only_one_run_holds_a_dossier_until_its_lease_expires(tmp_path) -> None:
+    from datetime import timedelta
+
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+    migrate(url)
+    with session_scope(url) as s:
+        d, _ = repository.register(s, source="q/a.pdf", identity="q/a.pdf@1", station="q", actor="test")
+    with session_scope(url) as s:
+        assert repository.claim(s, d.id, "run-a", timedelta(minutes=5))
+    with session_scope(url) as s:
+        assert not repository.claim(s, d.id, "run-b", timedelta(minutes=5))
+        assert repository.claim(s, d.id, "run-a", timedelta(minutes=5))  # the holder may renew
+    with session_scope(url) as s:
+        assert repository.claim(s, d.id, "run-a", timedelta(seconds=-1))  # lease already over
+    with session_scope(url) as s:
+        assert repository.claim(s, d.id, "run-b", timedelta(minutes=5))  # a killed run's lease lapses
+        repository.set_status(s, repository.get(s, d.id), "routed", actor="test", reason="xong")
+    with session_scope(url) as s:
+        assert not repository.claim(s, d.id, "run-c", timedelta(minutes=5))  # settled
+        assert repository.claim(s, d.id, "run-c", timedelta(minutes=5), settled_too=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-11-25 12:49:45.837119
+Create Date: 2026-11-25 12:57:11.874389
 """
 from __future__ import annotations
 
@@ -37,6 +37,8 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('archive_prefix', sa.String(length=256), nullable=False),
     sa.Column('duplicate_of', sa.String(length=32), nullable=True),
+    sa.Column('claimed_by', sa.String(length=64), nullable=True),
+    sa.Column('claimed_until', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['duplicate_of'], ['dossier.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('receipt'),

