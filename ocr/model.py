@@ -28,7 +28,10 @@ class OcrOptions:
     max_pages: int = 50
     max_page_pixels: int = 60_000_000
     min_text_layer_chars: int = 20
-    searchable_pdf: bool = False
+    orient: bool = True  # turn pages fed sideways or upside down (Tesseract OSD, only when a page reads badly)
+    deskew: bool = True  # straighten pages scanned a few degrees off
+    clean: bool = True  # flatten, denoise and binarise dirty scans
+    searchable_pdf: bool = False  # also build the searchable PDF copy in the same Tesseract runs
 
     def version(self) -> str:
         """A stable string naming everything that shapes the output, for cache keys and reprocessing.
@@ -38,7 +41,8 @@ class OcrOptions:
         """
         return (
             f"rev={PIPELINE_REVISION};tesseract={tesseract_version()};lang={self.languages};dpi={self.dpi};"
-            f"textlayer={self.min_text_layer_chars};pdf={int(self.searchable_pdf)}"
+            f"textlayer={self.min_text_layer_chars};orient={int(self.orient)};deskew={int(self.deskew)};"
+            f"clean={int(self.clean)};pdf={int(self.searchable_pdf)}"
         )
 
 

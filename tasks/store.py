@@ -9,7 +9,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from domain.catalogue import Catalogue
-from domain.deadlines import due_date, receipt_code
+from domain.deadlines import due_date, local_time, receipt_code
 from domain.model import Classification, FieldValue, Problem, Routing, Status
 from domain.verdict import decide
 from storage import repository
@@ -85,11 +85,12 @@ def store_assessment(
     with session_scope(db_url) as session:
         dossier = repository.get(session, dossier_id)
         assert dossier is not None
+        received_at = repository.as_utc(dossier.received_at)
         due = None
         if status != "rejected" and classification.procedure:
-            due = due_date(classification.procedure, dossier.received_at, catalogue, extra_days_off=ctx.extra_days_off)
+            due = due_date(classification.procedure, received_at, catalogue, extra_days_off=ctx.extra_days_off)
         if dossier.receipt is None:
-            day = dossier.received_at.date()
+            day = local_time(received_at).date()
             dossier.receipt = receipt_code(ctx.unit_code, day, repository.next_receipt_sequence(session, ctx.unit_code, day))
         repository.replace_assessment(
             session, dossier, pages=pages, problems=[p.as_dict() for p in all_problems], procedure=classification.procedure,

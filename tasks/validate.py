@@ -9,7 +9,7 @@ from prefect.cache_policies import NO_CACHE
 
 from domain.catalogue import Catalogue
 from domain.model import Classification, FieldValue, Problem
-from domain.validate import validate
+from domain.rules import validate
 from tasks.classify import page_inputs
 from tasks.extract_text import FileText
 

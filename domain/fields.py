@@ -1,0 +1,192 @@
+"""Extracting a procedure's fields from the text of its form.
+
+The catalogue says which labels a form prints and in which part of the form
+(the applicant at the top, the child below "Đề nghị ... cho người dưới
+đây"). Values are read leniently, because Tesseract loses diacritics, reads
+O for 0 and breaks numbers into groups, and each value carries a confidence
+that falls with every repair, so that the rules know when to ask a person.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Sequence
+
+from rapidfuzz import fuzz
+
+from domain.catalogue import Catalogue, FieldSpec, Section
+from domain.classify import page_title
+from domain.labels import LabelSet, split_lines
+from domain.model import FieldValue, PageInput
+from domain.text import fold_key, is_vietnamese_word, read_number, repair_digits, squash, title_case
+from domain.validators import Invalid, amount, area, find_date, land_certificate, parse_sex
+
+MARKER_MIN_SCORE = 88.0
+REPAIR_PENALTY = 0.04  # confidence lost per character OCR had to repair
+PLAUSIBLE_YEARS = (1900, 2100)  # dates outside are more likely misread than written
+MAIN = ""  # the part of a form before its first section marker
+OTHER = ""  # key of labels printed on forms that hoso does not extract
+
+Reading = tuple[str, float]  # value, quality 0..1
+
+
+def _read_name(raw: str) -> Reading | None:
+    words = [w for w in re.split(r"[\s,.;:]+", raw) if w]
+    letters = [re.sub(r"[^\w]|[\d_]", "", w) for w in words]
+    letters = [w for w in letters if w]
+    if not letters:
+        return None
+    quality = 1.0
+    if any(not is_vietnamese_word(w) for w in letters) or len(letters) != len(words):
+        quality = 0.7  # digits, stray symbols or foreign letters: OCR noise
+    if len(letters) < 2:
+        quality = min(quality, 0.6)  # a Vietnamese full name has a family name and a given name
+    return title_case(" ".join(letters)), quality
+
+
+def _read_digits(raw: str) -> Reading | None:
+    number, changed = read_number(raw)
+    if not number:
+        return None
+    return number, max(0.3, 1.0 - REPAIR_PENALTY * changed)
+
+
+def _read_date(raw: str) -> Reading | None:
+    parts = find_date(raw)
+    if parts is None:
+        return (squash(raw), 0.5) if raw else None
+    _, changed = repair_digits(raw)
+    day, month, year = parts
+    quality = max(0.3, 1.0 - REPAIR_PENALTY * changed)
+    if not PLAUSIBLE_YEARS[0] <= year <= PLAUSIBLE_YEARS[1]:
+        quality = min(quality, 0.5)  # "1378" is a misread "1978" more often than a typo
+    return f"{day:02d}/{month:02d}/{year:04d}", quality
+
+
+def _read_sex(raw: str) -> Reading | None:
+    try:
+        return parse_sex(raw), 1.0
+    except Invalid:
+        return (squash(raw), 0.5) if raw else None
+
+
+def _read_with(parse: Callable[[str], object], show: Callable[[object], str]) -> Callable[[str], Reading | None]:
+    def read(raw: str) -> Reading | None:
+        try:
+            return show(parse(raw)), 1.0
+        except Invalid:
+            return (squash(raw), 0.5) if raw else None
+
+    return read
+
+
+def _read_tax_code(raw: str) -> Reading | None:
+    repaired, changed = repair_digits(squash(raw))
+    compact = re.sub(r"[^\d\-]", "", repaired).strip("-")
+    if not compact:
+        return None
+    return compact, max(0.3, 1.0 - REPAIR_PENALTY * changed)
+
+
+def _read_text(raw: str) -> Reading | None:
+    text = squash(raw)
+    return (text, 1.0) if text else None
+
+
+_READERS: dict[str, Callable[[str], Reading | None]] = {
+    "name": _read_name,
+    "personal_id": _read_digits,
+    "phone": _read_digits,
+    "date": _read_date,
+    "sex": _read_sex,
+    "text": _read_text,
+    "money": _read_with(amount, str),
+    "count": _read_with(amount, str),
+    "area": _read_with(area, lambda v: f"{v:g}"),
+    "land_cert": _read_with(land_certificate, str),
+    "tax_code": _read_tax_code,
+}
+
+
+def read_value(kind: str, raw: str) -> Reading | None:
+    """Read a raw value of a field kind into its canonical text and a quality."""
+    return _READERS[kind](raw)
+
+
+def _marker_score(line: str, section: Section) -> float:
+    """How well a line reads as one of the section's headings (0..100)."""
+    key = fold_key(line)
+    best = 0.0
+    for marker in section.markers:
+        mk = fold_key(marker)
+        best = max(best, fuzz.ratio(key, mk))
+        if len(key) >= len(mk):
+            # The heading may carry more words ("Thông tin về chủ hộ kinh doanh:").
+            best = max(best, fuzz.partial_ratio(mk, key[: len(mk) + 10]) - 4)
+    return best
+
+
+def _section_of(line: str, sections: Sequence[Section], current: str) -> str:
+    """The section a heading line opens, or the current one: the best marker wins.
+
+    "THÔNG TIN BÊN NAM" also reads 91 % like "Thông tin bên nữ"; only the
+    best match can tell them apart.
+    """
+    scored = [(_marker_score(line, s), s.name) for s in sections]
+    score, name = max(scored, default=(0.0, current))
+    return name if score >= MARKER_MIN_SCORE else current
+
+
+def _form_pages(pages: Sequence[PageInput], catalogue: Catalogue) -> list[PageInput]:
+    """The pages that hold the form: all but recognised attachments."""
+    kept = [p for p in pages if page_title(p.text, catalogue).kind in ("form", "unknown")]
+    return kept or list(pages)
+
+
+def extract_fields(
+    procedure: str | None, pages: Sequence[PageInput], catalogue: Catalogue
+) -> dict[str, FieldValue]:
+    """Every field the form of ``procedure`` carries that could be read.
+
+    With no procedure, the catalogue's generic fields (applicant name and ID)
+    are still tried, so an official sees who filed. A field that is not on the
+    form is absent from the result, not empty.
+    """
+    if procedure is None:
+        specs: Sequence[FieldSpec] = catalogue.generic_fields
+        sections: Sequence[Section] = ()
+    else:
+        entry = catalogue.procedure(procedure)
+        specs, sections = entry.fields, entry.sections
+    by_name = {s.name: s for s in specs}
+    others = [(OTHER, label) for label in catalogue.other_labels]
+    # One label set per part of the form: "Ngày, tháng, năm sinh" is the
+    # applicant's at the top and the child's below the child marker.
+    label_sets = {
+        part: LabelSet([(s.name, label) for s in specs if (s.section or MAIN) == part for label in s.labels] + others)
+        for part in {MAIN, *(s.name for s in sections)}
+    }
+
+    found: dict[str, FieldValue] = {}
+    section = MAIN
+    for page in _form_pages(pages, catalogue):
+        page_confidence = max(0.0, min(page.confidence, 100.0)) / 100
+        for line in split_lines(page.text):
+            labels = label_sets[section]
+            labelled = labels.match(line)
+            if labelled is None:
+                section = _section_of(line, sections, section)
+                continue
+            if labelled.key == OTHER or labelled.key in found:
+                continue
+            spec = by_name[labelled.key]
+            reading = read_value(spec.kind, labels.cut_at_label(labelled.value))
+            if reading is None:
+                continue
+            value, quality = reading
+            confidence = page_confidence * labelled.score / 100 * quality
+            found[spec.name] = FieldValue(value, round(confidence, 3))
+    for spec in specs:
+        if spec.same_as and spec.same_as in found:
+            found[spec.name] = found[spec.same_as]
+    return found

@@ -1,0 +1,161 @@
+"""Image stages run before Tesseract, each only where the page needs it.
+
+Like OCRmyPDF's pipeline, every stage takes a ``PageImage`` and returns it
+unchanged or a corrected copy with a note of what it did (the notes become
+``PageResult.quality``).  A clean, straight page passes through untouched:
+each correction costs a little sharpness and the clean page needs none.
+
+OpenCV (headless) is used because its filters are an order of magnitude
+faster than Pillow's or scikit-image's on a 9-megapixel page, and the whole
+chain must stay small beside Tesseract's own time (measured: a few tens of
+milliseconds against ~0.8 s of recognition per A4 page).
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from ocr import engine
+from ocr.model import OcrOptions
+from ocr.page import PageImage
+
+# --- deskew -----------------------------------------------------------------
+# Skew is measured on a copy about this wide: lines stay distinct, the search stays cheap.
+_SKEW_WIDTH = 1000
+_SKEW_RANGE = 10.0  # degrees either way; beyond that a page is sideways, which orientation handles
+_SKEW_MIN = 0.3  # below this, rotating costs more sharpness than the skew costs accuracy
+_SKEW_MAX_POINTS = 60_000
+_SKEW_MIN_GAIN = 1.05  # the best angle's score over the unrotated score, to tell text from noise
+
+# --- clean-up -----------------------------------------------------------------
+_NOISE_DIRTY = 6.0  # estimated sensor-noise sigma (grey levels) above which a page is dirty
+_UNEVEN_DIRTY = 30  # paper brightness spread (grey levels) across the page that calls for flattening
+_PAPER_DARK = 215  # paper darker than this is cleaned even if it is flat and quiet
+
+# --- orientation --------------------------------------------------------------
+_OSD_MIN_CONFIDENCE = 1.5  # weaker answers are guesses; the re-read is compared anyway
+
+
+def prepare(page: PageImage, options: OcrOptions) -> PageImage:
+    """The stages that need no OCR to decide, in the order that helps the next one."""
+    if options.clean:
+        page = clean(page)  # first: shading and noise hide the text lines deskew measures
+    if options.deskew:
+        page = deskew(page)
+    return page
+
+
+def upright_rotation(page: PageImage, timeout_s: float) -> int:
+    """Degrees clockwise that turn the page upright, from Tesseract's OSD; 0 when upright or unsure."""
+    found = engine.detect_orientation(page, timeout_s)
+    return found.rotate if found.confidence >= _OSD_MIN_CONFIDENCE else 0
+
+
+def turn(page: PageImage, clockwise_degrees: int) -> PageImage:
+    """Turn by a multiple of 90° (exact, no resampling)."""
+    turned = np.rot90(page.pixels, k=-(clockwise_degrees // 90))
+    return page.with_pixels(turned, rotated=float(clockwise_degrees % 360))
+
+
+def deskew(page: PageImage) -> PageImage:
+    """Straighten a page scanned a few degrees off; the angle comes from the text lines themselves."""
+    angle = estimate_skew(page.pixels)
+    if abs(angle) < _SKEW_MIN:
+        return page
+    height, width = page.pixels.shape
+    rotation = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
+    # Grow the canvas so no corner of the page is cut off.
+    cos, sin = abs(rotation[0, 0]), abs(rotation[0, 1])
+    new_width, new_height = int(height * sin + width * cos), int(height * cos + width * sin)
+    rotation[0, 2] += (new_width - width) / 2
+    rotation[1, 2] += (new_height - height) / 2
+    paper = int(np.percentile(page.pixels[:: max(1, height // 200), :: max(1, width // 200)], 95))
+    straight = cv2.warpAffine(
+        page.pixels, rotation, (new_width, new_height),
+        flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT, borderValue=paper,
+    )
+    return page.with_pixels(straight, deskew_angle=round(-angle, 2))
+
+
+def estimate_skew(pixels: np.ndarray) -> float:
+    """Degrees to rotate counter-clockwise (OpenCV's sense) to level the text lines; 0 if unsure.
+
+    Projection profile: the ink's row histogram is sharpest when lines lie
+    level.  Rotating point coordinates instead of the picture makes each
+    candidate angle cost a histogram, so a coarse-then-fine search is cheap.
+    """
+    ink_y, ink_x = _ink_points(pixels)
+    if ink_y.size < 500:
+        return 0.0
+
+    def score(angle: float) -> float:
+        theta = math.radians(angle)
+        rows = np.round(ink_y * math.cos(theta) - ink_x * math.sin(theta)).astype(np.int64)
+        counts = np.bincount(rows - rows.min())
+        return float(np.dot(counts, counts))
+
+    coarse = np.arange(-_SKEW_RANGE, _SKEW_RANGE + 0.01, 0.5)
+    best = max(coarse, key=score)
+    fine = np.arange(best - 0.5, best + 0.51, 0.05)
+    best = max(fine, key=score)
+    if score(best) < _SKEW_MIN_GAIN * score(0.0):
+        return 0.0
+    return round(float(best), 2)
+
+
+def _ink_points(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinates of dark pixels on a reduced copy, centred, subsampled to a fixed budget."""
+    scale = min(1.0, _SKEW_WIDTH / pixels.shape[1])
+    small = cv2.resize(pixels, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (0, 0), 1.0)
+    _, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    ink_y, ink_x = np.nonzero(ink)
+    rng = np.random.default_rng(0)
+    if ink_y.size > _SKEW_MAX_POINTS:
+        keep = rng.choice(ink_y.size, _SKEW_MAX_POINTS, replace=False)
+        ink_y, ink_x = ink_y[keep], ink_x[keep]
+    # Spread each pixel over its square: on the bare grid the unrotated histogram is
+    # artificially sharp and wins against the true angle.
+    jitter = rng.uniform(-0.5, 0.5, (2, ink_y.size))
+    return ink_y - small.shape[0] / 2 + jitter[0], ink_x - small.shape[1] / 2 + jitter[1]
+
+
+def clean(page: PageImage) -> PageImage:
+    """Even out the paper and wash out sensor noise, then binarise, on pages that need it.
+
+    Flattening (dividing by a paper-brightness map) removes shading that
+    defeats Tesseract's global threshold; a Gaussian blur sized to the
+    measured noise turns speckle back into strokes before Otsu picks the
+    threshold.  On the synthetic degraded pages this took the character
+    error rate from 100 % (Tesseract found no text at all) to a few percent.
+    """
+    noise = estimate_noise(page.pixels)
+    paper = _paper_map(page.pixels)
+    low, high = np.percentile(paper, (5, 95))
+    if noise < _NOISE_DIRTY and high - low < _UNEVEN_DIRTY and low >= _PAPER_DARK:
+        return page.with_pixels(page.pixels, noise=round(noise, 1))
+    flat = cv2.divide(page.pixels, paper, scale=255)
+    sigma = min(2.5, max(1.0, noise / 22)) * page.dpi / 300
+    smooth = cv2.GaussianBlur(flat, (0, 0), sigma)
+    _, binary = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    return page.with_pixels(binary, noise=round(noise, 1), cleaned=1.0)
+
+
+def estimate_noise(pixels: np.ndarray) -> float:
+    """Sensor-noise sigma in grey levels (Immerkær 1996): a Laplacian-difference mask cancels smooth content."""
+    mask = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], dtype=np.float32)
+    response = cv2.filter2D(pixels.astype(np.float32), -1, mask, borderType=cv2.BORDER_REFLECT)
+    height, width = pixels.shape
+    return float(np.abs(response).sum() * math.sqrt(math.pi / 2) / (6 * (width - 2) * (height - 2)))
+
+
+def _paper_map(pixels: np.ndarray) -> np.ndarray:
+    """The paper's brightness everywhere, ink removed: a closing wider than strokes, on a quarter-size copy."""
+    small = cv2.resize(pixels, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    size = max(3, round(small.shape[1] / 60) | 1)
+    paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+    paper = cv2.medianBlur(paper, 5)
+    return cv2.resize(paper, (pixels.shape[1], pixels.shape[0]), interpolation=cv2.INTER_LINEAR)

@@ -1,0 +1,181 @@
+"""The packaged catalogue loads, answers lookups, and a broken one is named."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from domain.catalogue import default_catalogue, load_catalogue
+from hoso.errors import CatalogueError
+
+PROCEDURES = {
+    "khai-sinh": ("Đăng ký khai sinh", "TỜ KHAI ĐĂNG KÝ KHAI SINH", "ubnd-van-phong"),
+    "ket-hon": ("Đăng ký kết hôn", "TỜ KHAI ĐĂNG KÝ KẾT HÔN", "ubnd-van-phong"),
+    "khai-tu": ("Đăng ký khai tử", "TỜ KHAI ĐĂNG KÝ KHAI TỬ", "ubnd-van-phong"),
+    "xac-nhan-hon-nhan": (
+        "Cấp Giấy xác nhận tình trạng hôn nhân", "TỜ KHAI CẤP GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN", "ubnd-van-phong"
+    ),
+    "thuong-tru": ("Đăng ký thường trú", "TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ", "cong-an"),
+    "tam-tru": ("Đăng ký tạm trú", "TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ", "cong-an"),
+    "ho-kinh-doanh": ("Đăng ký hộ kinh doanh", "GIẤY ĐỀ NGHỊ ĐĂNG KÝ HỘ KINH DOANH", "phong-kinh-te"),
+    "giay-phep-xay-dung": (
+        "Cấp giấy phép xây dựng nhà ở riêng lẻ", "ĐƠN ĐỀ NGHỊ CẤP GIẤY PHÉP XÂY DỰNG", "phong-kinh-te"
+    ),
+}
+DATA = Path(__file__).resolve().parents[1] / "domain" / "data"
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return default_catalogue()
+
+
+def test_procedures_are_exactly_the_agreed_ones(catalogue) -> None:
+    assert {p.slug for p in catalogue.procedures} == set(PROCEDURES)
+    for slug, (name, title, office) in PROCEDURES.items():
+        entry = catalogue.procedure(slug)
+        assert (entry.name, entry.title, entry.office) == (name, title, office)
+
+
+def test_time_limits(catalogue) -> None:
+    limits = {p.slug: (p.time_limit.kind, p.time_limit.days) for p in catalogue.procedures}
+    assert limits == {
+        "khai-sinh": ("same_day", 0), "khai-tu": ("same_day", 0), "ket-hon": ("working_days", 5),
+        "xac-nhan-hon-nhan": ("working_days", 3), "thuong-tru": ("working_days", 7),
+        "tam-tru": ("working_days", 3), "ho-kinh-doanh": ("working_days", 3),
+        "giay-phep-xay-dung": ("calendar_days", 15),
+    }
+    assert str(catalogue.procedure("khai-sinh").time_limit.cutoff) == "15:00:00"
+
+
+def test_required_attachments(catalogue) -> None:
+    def required(slug: str) -> list[set[str]]:
+        return [set(r.any_of) for r in catalogue.procedure(slug).attachments]
+
+    assert required("khai-sinh") == [{"giay-chung-sinh"}]
+    assert required("khai-tu") == [{"giay-bao-tu"}]
+    assert required("thuong-tru") == required("tam-tru") == [{"hop-dong-thue-nha", "van-ban-dong-y-cu-tru"}]
+    assert catalogue.attachment("giay-chung-sinh").title == "GIẤY CHỨNG SINH"
+
+
+def test_every_procedure_extracts_applicant_name_and_id(catalogue) -> None:
+    for procedure in catalogue.procedures:
+        names = {f.name for f in procedure.fields}
+        assert {"applicant_name", "applicant_id"} <= names
+
+
+def test_offices_one_of_each_kind(catalogue) -> None:
+    assert {o.slug for o in catalogue.offices} == {"ubnd-van-phong", "cong-an", "phong-kinh-te"}
+    assert catalogue.office_name("phong-kinh-te", "phuong-hoan-kiem") == (
+        "Phòng Kinh tế, Hạ tầng và Đô thị phường Hoàn Kiếm"
+    )
+    assert catalogue.office_name("phong-kinh-te", "xa-soc-son") == "Phòng Kinh tế xã Sóc Sơn"
+    assert catalogue.office_name("cong-an", "phuong-cau-giay") == "Công an phường Cầu Giấy"
+
+
+def test_communes_have_slug_unit_code_and_aliases(catalogue) -> None:
+    assert len(catalogue.communes) >= 15
+    for commune in catalogue.communes:
+        assert re.fullmatch(r"(phuong|xa)-[a-z0-9-]+", commune.slug)
+        assert re.fullmatch(r"\d{3}\.\d{2}\.\d{2}\.H\d{2}", commune.unit_code)
+        assert commune.aliases
+    assert catalogue.commune("phuong-hoan-kiem").name == "Hoàn Kiếm"
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Ủy ban nhân dân phường Hoàn Kiếm", "phuong-hoan-kiem"),
+        ("UBND phuong Hoan Kiem", "phuong-hoan-kiem"),
+        ("số 12, phố Hàng Bạc, phường Hoàn Kiếm, thành phố Hà Nội", "phuong-hoan-kiem"),
+        ("Công an phưòng Cầu Giây", "phuong-cau-giay"),  # OCR swapped and lost diacritics
+        ("P. Hà Đông", "phuong-ha-dong"),
+        ("xã Sóc Sơn, thành phố Hà Nội", "xa-soc-son"),
+        ("phường Văn Miếu - Quốc Tử Giám", "phuong-van-mieu-quoc-tu-giam"),
+        ("Hoàn Kiếm", "phuong-hoan-kiem"),
+        ("phường Hoàng Mai thành phố Hà Nội", "phuong-hoang-mai"),  # lost comma
+    ],
+)
+def test_find_commune(catalogue, text: str, slug: str) -> None:
+    found = catalogue.find_commune(text)
+    assert found is not None and found.slug == slug
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "quận Hoàn Kiếm",  # an abolished district, not the ward of the same name
+        "phường Hàng Trống, quận Hoàn Kiếm",  # an old ward: not a routing target
+        "phường Bến Thành, Thành phố Hồ Chí Minh",
+        "xã Hoàn Kiếm",  # Hoàn Kiếm is a ward, not a commune
+        "Sở Tư pháp",
+        "",
+    ],
+)
+def test_find_commune_never_guesses(catalogue, text: str) -> None:
+    assert catalogue.find_commune(text) is None
+
+
+def test_problem_texts_are_nfc_vietnamese_with_kebab_codes(catalogue) -> None:
+    for code in catalogue.problem_codes():
+        assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", code)
+        text = catalogue._problems[code].message
+        assert unicodedata.normalize("NFC", text) == text
+
+
+def test_problem_severity_is_only_softened(catalogue) -> None:
+    assert catalogue.problem("thieu-giay-to-kem-theo", attachment="x", severity="review").severity == "review"
+    assert catalogue.problem("trang-khong-nhan-dang", page=1, severity="reject").severity == "warning"
+
+
+def _copy_data(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+def test_loads_from_a_directory(tmp_path: Path) -> None:
+    assert {p.slug for p in load_catalogue(_copy_data(tmp_path)).procedures} == set(PROCEDURES)
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "entry"),
+    [
+        ("procedures.yaml", "office: cong-an", "office: cong-an-huyen", "thuong-tru"),
+        ("procedures.yaml", "kind: working_days, days: 5", "kind: working_days", "ket-hon"),
+        ("procedures.yaml", "slug: ho-kinh-doanh", "slug: Hộ kinh doanh", "Hộ kinh doanh"),
+        ("procedures.yaml", "code: chua-du-tuoi-ket-hon}", "code: khong-co-ma}", "ket-hon"),
+        ("communes.yaml", 'unit_code: "000.01.03.H26"', "unit_code: 12 34", "phuong-ba-dinh"),
+        ("communes.yaml", "aliases: [Cau Giay]", "aliases: [Hoan Kiem]", "phuong-cau-giay"),
+        ("offices.yaml", "slug: cong-an", "slug: cong an", "cong an"),
+    ],
+)
+def test_bad_catalogue_names_file_and_entry(tmp_path: Path, file: str, old: str, new: str, entry: str) -> None:
+    data = _copy_data(tmp_path)
+    path = data / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(data)
+    assert file in caught.value.message
+    assert entry in caught.value.message
+    assert caught.value.code == "danh-muc-sai"
+
+
+def test_broken_yaml_names_the_file(tmp_path: Path) -> None:
+    data = _copy_data(tmp_path)
+    (data / "offices.yaml").write_text("offices: [\n  - slug: x\n", encoding="utf-8")
+    with pytest.raises(CatalogueError, match="offices.yaml"):
+        load_catalogue(data)
+
+
+def test_missing_file_names_the_file(tmp_path: Path) -> None:
+    data = _copy_data(tmp_path)
+    (data / "communes.yaml").unlink()
+    with pytest.raises(CatalogueError, match="communes.yaml"):
+        load_catalogue(data)
