@@ -19,7 +19,7 @@ from hoso.errors import HosoError, StackError
 from hoso.settings import Settings, get_settings
 
 app = typer.Typer(help="hoso — tiếp nhận, số hoá và chuyển hồ sơ thủ tục hành chính.", no_args_is_help=True, pretty_exceptions_enable=False)
-console = Console()
+console = Console(width=None if sys.stdout.isatty() else 150)
 STATUS_VI = {"routed": "đã chuyển", "needs_review": "cần xem xét", "rejected": "từ chối", "quarantined": "cách ly", "received": "đã nhận", "processing": "đang xử lý"}
 
 
@@ -106,33 +106,46 @@ def _stack_is_up(settings: Settings) -> bool:
     return stack.port_open(settings.prefect_port) and stack.running_pid(settings, "worker") is not None
 
 
-def run_intake(settings: Settings, *, here: bool = False) -> dict[str, Any]:
-    """Process the inbox now and wait: on the stack's worker when it is up, else in this process."""
+def run_intake(settings: Settings, *, here: bool = False) -> dict[str, int]:
+    """Process the inbox now and wait: on the stack's worker when it is up, else in this process.
+
+    Returns how many dossiers this run settled, by status, read back from the database
+    (a flow run's return value is not kept by the server).
+    """
+    from datetime import datetime, timezone
+
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
+    from storage import repository
+    from storage.database import session_scope
+
+    started = datetime.now(timezone.utc)
     if here or not _stack_is_up(settings):
         from flows.intake import intake
 
         if _stack_is_up(settings):
             with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}):
-                return intake()
-        return intake()
-    from prefect.deployments import run_deployment
+                intake()
+        else:
+            intake()
+    else:
+        from prefect.deployments import run_deployment
 
-    with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}):
-        flow_run = run_deployment("intake/intake", timeout=None, poll_interval=1, as_subflow=False)
+        with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}):
+            flow_run = run_deployment("intake/intake", timeout=None, poll_interval=1, as_subflow=False)
         if not flow_run.state or not flow_run.state.is_completed():
-            raise StackError(f"Lần tiếp nhận kết thúc ở trạng thái {flow_run.state.name if flow_run.state else '?'}; xem giao diện Prefect.")
-        return flow_run.state.result(raise_on_failure=True)  # type: ignore[no-any-return]
+            state = flow_run.state.name if flow_run.state else "?"
+            raise StackError(f"Lượt tiếp nhận «{flow_run.name}» kết thúc ở trạng thái {state}; xem giao diện Prefect.")
+    with session_scope(_db(settings)) as session:
+        return repository.count_changed_since(session, started)
 
 
 @app.command()
 def run(here: Annotated[bool, typer.Option(help="run in this process instead of on the stack's worker")] = False) -> None:
     """Process everything waiting in the inbox now and wait until it is done."""
-    settings = _settings()
-    result = run_intake(settings, here=here)
-    console.print(f"Đã xử lý {result.get('processed', 0)} hồ sơ; {result.get('waiting', 0)} đang chờ tải lên.")
-    for status_name, count in sorted(result.get("by_status", {}).items()):
+    counts = run_intake(_settings(), here=here)
+    console.print(f"Đã xử lý {sum(counts.values())} hồ sơ.")
+    for status_name, count in sorted(counts.items()):
         console.print(f"  {STATUS_VI.get(status_name, status_name)}: {count}")
 
 
@@ -181,6 +194,10 @@ def show(dossier: str, as_json: Annotated[bool, typer.Option("--json")] = True) 
     sys.stdout.write(json.dumps(row, ensure_ascii=False, indent=2) + "\n")
 
 
+def _tail(text: str, width: int) -> str:
+    return text if len(text) <= width else "…" + text[-(width - 1):]
+
+
 def summary_table(rows: list[dict[str, Any]]) -> Table:
     from hoso.masking import mask_name
 
@@ -188,7 +205,7 @@ def summary_table(rows: list[dict[str, Any]]) -> Table:
     for r in rows:
         name = r["fields"].get("applicant_name") or ""
         table.add_row(
-            r["id"][:8], r["source"][-40:], r["procedure"] or "-", r["office"] or "-", r["commune"] or "-",
+            r["id"][:8], _tail(r["source"], 36), r["procedure"] or "-", r["office"] or "-", r["commune"] or "-",
             STATUS_VI.get(r["status"], r["status"]), mask_name(name) if name else "-",
             ", ".join(p["code"] for p in r["problems"]) or "-",
         )

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -97,6 +97,16 @@ def list_all(session: Session, statuses: Sequence[str] | None = None) -> list[Do
     if statuses:
         query = query.where(Dossier.status.in_(list(statuses)))
     return list(session.scalars(query))
+
+
+def count_changed_since(session: Session, moment: datetime) -> dict[str, int]:
+    """How many dossiers reached each status since ``moment`` (from the history)."""
+    rows = session.execute(
+        select(StateChange.to_status, func.count(func.distinct(StateChange.dossier_id)))
+        .where(StateChange.at >= moment, StateChange.to_status.in_(list(TERMINAL)))
+        .group_by(StateChange.to_status)
+    )
+    return {status: count for status, count in rows}
 
 
 def needing_reprocess(session: Session, pipeline_version: int) -> list[str]:
@@ -187,7 +197,7 @@ def as_json(dossier: Dossier, *, with_pages: bool = False) -> dict[str, Any]:
         "problems": [{"code": p.code, "message": p.message, "severity": p.severity} for p in dossier.problems],
         "receipt": dossier.receipt,
         "due": dossier.due.isoformat() if dossier.due else None,
-        "received_at": _iso(dossier.received_at),
+        "received_at": _iso(as_utc(dossier.received_at)),
         "sha256": dossier.sha256,
         "duplicate_of": dossier.duplicate_of,
     }
