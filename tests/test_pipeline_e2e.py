@@ -37,8 +37,23 @@ def processed(prefect_server, module_settings, module_store, tmp_path_factory): 
     for name, data in bad.items():
         (bad_dir / name).write_bytes(data)
         bad_sources[submit_path(store, bad_dir / name, "quay-2")] = name
+    folder = _as_page_images(next(c for c in cases if c.expected["procedure"] == "khai-sinh"), tmp_path / "folder")
+    folder_source = submit_path(store, folder, "quay-3")
     summary = intake()
-    return cases, sources, bad_sources, summary
+    return cases, sources, bad_sources, summary, folder_source
+
+
+def _as_page_images(case, out: Path) -> Path:  # type: ignore[no-untyped-def]
+    """The case's PDF as one PNG per page in a folder: a dossier of several files."""
+    import pypdfium2
+
+    folder = out / "ho-so-khai-sinh-nhieu-trang"
+    folder.mkdir(parents=True)
+    pdf = pypdfium2.PdfDocument(case.files[0].read_bytes())
+    for i in range(len(pdf)):
+        pdf[i].render(scale=200 / 72).to_pil().convert("L").save(folder / f"trang-{i + 1}.png")
+    assert len(pdf) >= 2
+    return folder
 
 
 def _dossiers(url: str) -> dict[str, dict]:
@@ -47,8 +62,8 @@ def _dossiers(url: str) -> dict[str, dict]:
 
 
 def test_every_dossier_reaches_its_expected_place(processed, module_settings, module_store) -> None:
-    cases, sources, bad_sources, summary = processed
-    assert summary["processed"] == len(cases) + len(bad_sources)
+    cases, sources, bad_sources, summary, _ = processed
+    assert summary["processed"] == len(cases) + len(bad_sources) + 1
     store = module_store
     assert list(store.list("inbox")) == []  # nothing left behind
 
@@ -82,7 +97,7 @@ def test_every_dossier_reaches_its_expected_place(processed, module_settings, mo
 
 
 def test_routed_dossiers_are_handed_off_to_their_office(processed, module_settings, module_store) -> None:
-    _, sources, _, _ = processed
+    _, sources, _, _, _ = processed
     records = _dossiers(module_settings.database_url)
     routed = [r for s, r in records.items() if s in sources and r["status"] == "routed"]
     assert routed
@@ -94,6 +109,16 @@ def test_routed_dossiers_are_handed_off_to_their_office(processed, module_settin
     not_routed = [r for s, r in records.items() if r["status"] != "routed"]
     for record in not_routed:
         assert not record["handoffs"]
+
+
+def test_a_folder_with_its_manifest_is_one_dossier_of_several_files(processed, module_settings) -> None:
+    cases, _, _, _, folder_source = processed
+    case = next(c for c in cases if c.expected["procedure"] == "khai-sinh")
+    record = _dossiers(module_settings.database_url)[folder_source]
+    assert folder_source.endswith("/") and len(record["files"]) >= 2
+    assert [p["file"] for p in record["pages"]] == list(range(1, len(record["files"]) + 1))
+    assert record["procedure"] == "khai-sinh" and record["status"] == "routed", record["problems"]
+    assert record["fields"]["applicant_id"] == case.expected["applicant_id"]
 
 
 def test_a_second_intake_finds_nothing_and_creates_nothing(processed, module_settings) -> None:
