@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from domain.model import Status
 from hoso.errors import InputError
 from hoso.resources import PIPELINE_VERSION, Resources
 from tasks.archive import archive_originals
 from tasks.classify import classify_task
+from tasks.duplicates import duplicate_task
 from tasks.extract_text import extract_text
 from tasks.fetch import InputFile
 from tasks.handoff import handoff_task
 from tasks.quarantine import quarantine_task
 from tasks.route import route_task
-from tasks.store import Outcome, StoreContext, parse_days_off, store_task
+from tasks.store import StoreContext, parse_days_off, store_task
 from tasks.validate import validate_task
 
 
@@ -29,17 +31,22 @@ def store_context(res: Resources) -> StoreContext:
     )
 
 
-def assess_dossier(res: Resources, dossier_id: str, files: list[InputFile], received_at: datetime) -> Outcome | None:
-    """text → classify → validate → route → store → hand off; bad input → quarantine (returns None)."""
+def assess_dossier(res: Resources, dossier_id: str, files: list[InputFile], received_at: datetime) -> Status:
+    """archive → text → classify → validate → route → store → hand off; returns the status it settled in.
+
+    Two ways end early: a duplicate of an earlier dossier is rejected and linked
+    to it; bad input goes to the quarantine.
+    """
     archive_originals(res.store, res.db_url, dossier_id, files)
-    try:
-        texts = extract_text(files, res.ocr, res.settings.max_file_bytes)
-    except InputError as error:
-        quarantine_task(res.store, res.db_url, dossier_id, files, error)
-        return None
+    if duplicate_task(res.db_url, res.catalogue, dossier_id):
+        return "rejected"
+    texts = extract_text(files, res.ocr, res.settings.max_file_bytes)
+    if isinstance(texts, InputError):
+        quarantine_task(res.store, res.db_url, dossier_id, files, texts)
+        return "quarantined"
     classification, fields = classify_task(texts, res.catalogue)
-    problems = validate_task(classification, fields, texts, res.catalogue, received_at)
+    problems = validate_task(classification, fields, texts, res.catalogue, received_at, res.ocr.page_timeout_s)
     routing = route_task(classification, fields, texts, res.catalogue)
     outcome = store_task(res.store, res.db_url, res.catalogue, store_context(res), dossier_id, texts, classification, fields, problems, routing)
     handoff_task(res.store, res.db_url, res.catalogue, outcome)
-    return outcome
+    return outcome.status

@@ -46,8 +46,7 @@ def process_dossier(source: str) -> dict[str, Any]:
         logger.info("Hồ sơ %s đang được một lượt chạy khác xử lý; bỏ qua.", registered.dossier_id)
         return {"dossier": registered.dossier_id, "status": "claimed-elsewhere"}
     files = fetch(res.store, item)
-    outcome = assess_dossier(res, registered.dossier_id, files, registered.received_at)
+    status = assess_dossier(res, registered.dossier_id, files, registered.received_at)
     finalize(res.store, res.db_url, registered.dossier_id, item)
-    status = outcome.status if outcome else "quarantined"
     logger.info("Hồ sơ %s: %s", registered.dossier_id, status)
     return {"dossier": registered.dossier_id, "status": status}

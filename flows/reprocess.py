@@ -29,8 +29,8 @@ def reassess_dossier(dossier_id: str) -> dict[str, Any]:
     if not claim(res.db_url, dossier_id, owner(), res.settings.claim_lease_s, settled_too=True):
         return {"dossier": dossier_id, "before": state.status, "status": "claimed-elsewhere"}
     files = fetch_archived(res.store, res.db_url, dossier_id)
-    outcome = assess_dossier(res, dossier_id, files, state.received_at)
-    return {"dossier": dossier_id, "before": state.status, "status": outcome.status if outcome else "quarantined"}
+    status = assess_dossier(res, dossier_id, files, state.received_at)
+    return {"dossier": dossier_id, "before": state.status, "status": status}
 
 
 @flow(name="reprocess", log_prints=False)

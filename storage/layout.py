@@ -127,3 +127,20 @@ def quarantine_key(dossier_id: str, name: str) -> str:
 
 def handoff_key(office: str, commune: str | None, dossier_id: str) -> str:
     return f"{office}/{commune or 'chua-ro-xa-phuong'}/{dossier_id}.json"
+
+
+def source_for_key(key: str) -> str | None:
+    """The dossier source one inbox object stands for, from its key alone (all an S3 event carries).
+
+    It runs :func:`group_inbox` on that one object, so the event path and the
+    interval intake cannot drift apart: ``STATION/FILE`` is its own dossier; a
+    folder's ``manifest.json`` stands for the folder (``STATION/FOLDER/``),
+    because the scan station writes it last; any other file inside a folder
+    gives None (its manifest's event is the one that counts); a key outside a
+    station folder, a quarantine reason, and a folder marker (a key ending in
+    "/", an empty object some consoles create) give None too.
+    """
+    if not key or key.endswith("/"):
+        return None
+    items, _ = group_inbox([StoredObject(key=key, size=0, etag="")])
+    return items[0].source if items else None

@@ -12,12 +12,15 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Dossier, DossierFile, Handoff, Page, Problem, ReceiptCounter, StateChange, utcnow
 
-TERMINAL = frozenset({"routed", "needs_review", "rejected", "quarantined", "duplicate"})
+# "done": the office has settled the dossier (`hoso office done`); nothing runs it again.
+TERMINAL = frozenset({"routed", "needs_review", "rejected", "quarantined", "duplicate", "done"})
 
 
 def as_utc(value: datetime) -> datetime:
@@ -84,6 +87,20 @@ def get(session: Session, dossier_id: str) -> Dossier | None:
 
 def by_identity(session: Session, identity: str) -> Dossier | None:
     return session.scalar(select(Dossier).where(Dossier.source_identity == identity))
+
+
+def earlier_with_same_content(session: Session, dossier: Dossier) -> Dossier | None:
+    """The first dossier with this content that is not itself a duplicate or unreadable."""
+    if not dossier.sha256:
+        return None
+    return session.scalar(
+        select(Dossier)
+        .where(Dossier.sha256 == dossier.sha256, Dossier.id != dossier.id, Dossier.duplicate_of.is_(None))
+        .where(Dossier.status != "quarantined")
+        .where(or_(Dossier.received_at < dossier.received_at, (Dossier.received_at == dossier.received_at) & (Dossier.id < dossier.id)))
+        .order_by(Dossier.received_at, Dossier.id)
+        .limit(1)
+    )
 
 
 def find_by_prefix(session: Session, prefix: str) -> Dossier | None:
@@ -154,16 +171,22 @@ def replace_assessment(
 
 
 def next_receipt_sequence(session: Session, unit_code: str, day: date) -> int:
-    """The next number of the day for this unit; the row lock keeps it unique across workers."""
-    counter = session.scalar(
-        select(ReceiptCounter).where(ReceiptCounter.unit_code == unit_code, ReceiptCounter.day == day).with_for_update()
+    """The next number of the day for this unit.
+
+    One atomic ``UPDATE … RETURNING``: a read-then-write would hand two
+    concurrent workers the same number (SQLite ignores ``FOR UPDATE``).
+    """
+    dialect = session.get_bind().dialect.name
+    insert = {"sqlite": sqlite_insert, "postgresql": pg_insert}[dialect]
+    session.execute(insert(ReceiptCounter).values(unit_code=unit_code, day=day, last=0).on_conflict_do_nothing())
+    return int(
+        session.execute(
+            update(ReceiptCounter)
+            .where(ReceiptCounter.unit_code == unit_code, ReceiptCounter.day == day)
+            .values(last=ReceiptCounter.last + 1)
+            .returning(ReceiptCounter.last)
+        ).scalar_one()
     )
-    if counter is None:
-        counter = ReceiptCounter(unit_code=unit_code, day=day, last=0)
-        session.add(counter)
-    counter.last += 1
-    session.flush()
-    return counter.last
 
 
 def open_handoff(session: Session, dossier: Dossier, office: str, commune: str | None, object_key: str) -> Handoff:
@@ -221,3 +244,39 @@ def as_json(dossier: Dossier, *, with_pages: bool = False) -> dict[str, Any]:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+# --- Office queues: what each office has to settle, and settling it -----------------
+
+
+def office_queue(session: Session, office: str, commune: str | None = None) -> list[tuple[Handoff, Dossier]]:
+    """An office's open hand-offs with their dossiers, earliest due first, undated last.
+
+    Ordered by ``due IS NULL`` first rather than ``NULLS LAST``, which not every
+    database spells the same way.
+    """
+    query = (
+        select(Handoff, Dossier)
+        .join(Dossier, Handoff.dossier_id == Dossier.id)
+        .where(Handoff.office == office, Handoff.closed_at.is_(None))
+        .order_by(Dossier.due.is_(None), Dossier.due, Dossier.received_at, Dossier.id)
+    )
+    if commune is not None:
+        query = query.where(Handoff.commune == commune)
+    return [(handoff, dossier) for handoff, dossier in session.execute(query)]
+
+
+def open_handoffs(session: Session, dossier_id: str) -> list[Handoff]:
+    return list(session.scalars(select(Handoff).where(Handoff.dossier_id == dossier_id, Handoff.closed_at.is_(None)).order_by(Handoff.id)))
+
+
+def settle(session: Session, dossier: Dossier, *, actor: str, reason: str = "") -> list[Handoff]:
+    """Close the dossier's open hand-off(s) and record it ``done``; returns what was closed (empty: nothing open)."""
+    handoffs = open_handoffs(session, dossier.id)
+    if not handoffs:
+        return []
+    now = utcnow()
+    for handoff in handoffs:
+        handoff.closed_at = now
+    set_status(session, dossier, "done", actor=actor, reason=reason or f"{handoffs[0].office}: đã giải quyết")
+    return handoffs

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from prefect import task
+from hoso.errors import InputError
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from ocr import read_document
@@ -25,5 +26,11 @@ def read_files(files: list[InputFile], options: OcrOptions, max_file_bytes: int)
 
 
 @task(name="extract-text", cache_policy=NO_CACHE)
-def extract_text(files: list[InputFile], options: OcrOptions, max_file_bytes: int) -> list[FileText]:
-    return read_files(files, options, max_file_bytes)
+def extract_text(files: list[InputFile], options: OcrOptions, max_file_bytes: int) -> list[FileText] | InputError:
+    """Bad input is an expected outcome, not a failure: it is returned for the flow to quarantine,
+    so the run stays green and the failed-runs view shows only what really broke."""
+    try:
+        return read_files(files, options, max_file_bytes)
+    except InputError as error:
+        get_run_logger().warning("Tệp không xử lý được (%s): %s", error.code, error.message)
+        return error

@@ -1,4 +1,4 @@
-"""Check a dossier against its procedure's rules: fields, identifiers, dates, attachments."""
+"""Check a dossier against its procedure's rules, and its pages against what OCR managed."""
 
 from __future__ import annotations
 
@@ -14,14 +14,35 @@ from tasks.classify import page_inputs
 from tasks.extract_text import FileText
 
 
+def unread_pages(texts: list[FileText], catalogue: Catalogue, timeout_s: float) -> list[Problem]:
+    """A page Tesseract could not finish in time is kept without text; an official must look at it."""
+    return [
+        catalogue.problem("trang-khong-doc-duoc", page=p.number, file=t.name, seconds=f"{timeout_s:.0f}")
+        for t in texts
+        for p in t.result.pages
+        if p.source == "ocr-timeout"
+    ]
+
+
 def validate_dossier(
-    classification: Classification, fields: dict[str, FieldValue], texts: list[FileText], catalogue: Catalogue, received_at: datetime
+    classification: Classification,
+    fields: dict[str, FieldValue],
+    texts: list[FileText],
+    catalogue: Catalogue,
+    received_at: datetime,
+    page_timeout_s: float,
 ) -> list[Problem]:
-    return list(validate(classification.procedure, fields, classification, page_inputs(texts), catalogue, received_at))
+    rules = validate(classification.procedure, fields, classification, page_inputs(texts), catalogue, received_at)
+    return [*unread_pages(texts, catalogue, page_timeout_s), *rules]
 
 
 @task(name="validate", cache_policy=NO_CACHE)
 def validate_task(
-    classification: Classification, fields: dict[str, FieldValue], texts: list[FileText], catalogue: Catalogue, received_at: datetime
+    classification: Classification,
+    fields: dict[str, FieldValue],
+    texts: list[FileText],
+    catalogue: Catalogue,
+    received_at: datetime,
+    page_timeout_s: float,
 ) -> list[Problem]:
-    return validate_dossier(classification, fields, texts, catalogue, received_at)
+    return validate_dossier(classification, fields, texts, catalogue, received_at, page_timeout_s)

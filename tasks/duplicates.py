@@ -1,0 +1,42 @@
+"""The same content dropped twice, under any name, is recognised and linked, not processed again."""
+
+from __future__ import annotations
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from domain.catalogue import Catalogue
+from domain.deadlines import local_time
+from storage import repository
+from storage.database import session_scope
+from tasks.retry import IO_RETRIES
+
+
+def link_if_duplicate(db_url: str, catalogue: Catalogue, dossier_id: str) -> str | None:
+    """If an earlier dossier has the same SHA-256, settle this one as its duplicate; returns the original's id.
+
+    "Earlier" is by receipt time then id, so two copies processed at the same
+    moment still agree on which one is the original.
+    """
+    with session_scope(db_url) as session:
+        dossier = repository.get(session, dossier_id)
+        assert dossier is not None
+        original = repository.earlier_with_same_content(session, dossier)
+        if original is None:
+            return None
+        problem = catalogue.problem(
+            "ho-so-trung-lap", original=original.receipt or original.id,
+            received=local_time(repository.as_utc(original.received_at)).strftime("%d/%m/%Y"),
+        )
+        repository.replace_assessment(
+            session, dossier, pages=[], problems=[problem.as_dict()], procedure=original.procedure, office=None,
+            commune=None, fields={}, due=None, pipeline_version=dossier.pipeline_version, ocr_version="",
+        )
+        dossier.duplicate_of = original.id
+        repository.set_status(session, dossier, "rejected", actor="process_dossier", reason=f"trùng với {original.id}")
+        return original.id
+
+
+@task(name="check-duplicate", cache_policy=NO_CACHE, **IO_RETRIES)
+def duplicate_task(db_url: str, catalogue: Catalogue, dossier_id: str) -> str | None:
+    return link_if_duplicate(db_url, catalogue, dossier_id)
