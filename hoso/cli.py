@@ -20,7 +20,7 @@ from hoso.settings import Settings, get_settings
 
 app = typer.Typer(help="hoso — tiếp nhận, số hoá và chuyển hồ sơ thủ tục hành chính.", no_args_is_help=True, pretty_exceptions_enable=False)
 console = Console(width=None if sys.stdout.isatty() else 150)
-STATUS_VI = {"routed": "đã chuyển", "needs_review": "cần xem xét", "rejected": "từ chối", "quarantined": "cách ly", "received": "đã nhận", "processing": "đang xử lý"}
+STATUS_VI = {"routed": "đã chuyển", "needs_review": "cần xem xét", "rejected": "từ chối", "quarantined": "cách ly", "received": "đã nhận", "processing": "đang xử lý", "done": "đã giải quyết"}
 
 
 def _settings() -> Settings:
@@ -55,9 +55,20 @@ def up() -> None:
         if service.name == "prefect-server":
             stack.deploy(settings)
             console.print("[green]✓[/] deployments từ prefect.yaml")
+            _apply_automations(settings)
     _store(settings)
     _db(settings)
     console.print(f"Giao diện Prefect: http://127.0.0.1:{settings.prefect_port}")
+
+
+def _apply_automations(settings: Settings) -> None:
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from hoso.automations import ensure_automations
+
+    with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}):
+        for name in ensure_automations():
+            console.print(f"[green]✓[/] automation «{name}»")
 
 
 @app.command()
@@ -237,6 +248,10 @@ def demo(
         rows = [repository.as_json(d) for d in repository.list_all(session) if d.source in sources]
     console.print(summary_table(rows))
     console.print(f"Xem các lượt chạy trong giao diện Prefect: http://127.0.0.1:{settings.prefect_port}/runs")
+
+
+app.add_typer(__import__("hoso.cli_events", fromlist=["app"]).app, name="events")
+app.add_typer(__import__("hoso.cli_office", fromlist=["app"]).app, name="office")
 
 
 def main() -> None:

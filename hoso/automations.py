@@ -1,0 +1,56 @@
+"""Prefect automations hoso relies on, applied by `hoso up` (idempotent, by name).
+
+A worker killed mid-run leaves its flow run "Running" forever unless something
+notices: deployment runs send heartbeats (``PREFECT_FLOWS_HEARTBEAT_FREQUENCY`` in
+prefect.yaml), and this automation marks a run Crashed when they stop — so the UI
+tells the truth and the intake deployment's concurrency slot is freed. The
+dossier itself is resumed by hoso's processing lease, not by this.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from prefect.automations import Automation
+from prefect.client.schemas.objects import StateType
+from prefect.events.actions import ChangeFlowRunState
+from prefect.events.schemas.automations import EventTrigger, Posture
+from prefect.events.schemas.events import ResourceSpecification
+
+ZOMBIE_AUTOMATION = "hoso: lượt chạy mất tín hiệu → Crashed"
+HEARTBEAT_SECONDS = 30
+
+
+def zombie_runs(within: timedelta = timedelta(seconds=3 * HEARTBEAT_SECONDS)) -> Automation:
+    return Automation(
+        name=ZOMBIE_AUTOMATION,
+        description="Đánh dấu Crashed các lượt chạy không còn gửi nhịp tim (worker bị tắt đột ngột).",
+        trigger=EventTrigger(
+            after={"prefect.flow-run.heartbeat"},
+            expect={
+                "prefect.flow-run.heartbeat",
+                "prefect.flow-run.Completed",
+                "prefect.flow-run.Failed",
+                "prefect.flow-run.Cancelled",
+                "prefect.flow-run.Crashed",
+            },
+            match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
+            for_each={"prefect.resource.id"},
+            posture=Posture.Proactive,
+            threshold=1,
+            within=within,
+        ),
+        actions=[ChangeFlowRunState(state=StateType.CRASHED, message="Không nhận được nhịp tim: worker có thể đã bị tắt đột ngột.")],
+    )
+
+
+def ensure_automations() -> list[str]:
+    """Create what is missing; returns the names created."""
+    created = []
+    for automation in (zombie_runs(),):
+        try:
+            Automation.read(name=automation.name)
+        except ValueError:
+            automation.create()
+            created.append(automation.name)
+    return created
