@@ -166,3 +166,12 @@ def store(hoso_settings: Any) -> Any:
 @pytest.fixture(scope="module")
 def module_store(module_settings: Any) -> Any:
     return _store(module_settings)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Any]:
+    from tests.postgres import PostgresServer
+
+    server = PostgresServer(_free_port())
+    yield server
+    server.stop()

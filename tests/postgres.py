@@ -1,0 +1,58 @@
+"""A throwaway PostgreSQL server from Debian's packages, on a free loopback port.
+
+initdb refuses to run as root, so as root the cluster belongs to the `postgres`
+system user that the Debian package creates.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+
+def _bin(name: str) -> str:
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    if not found:
+        raise RuntimeError("PostgreSQL is not installed: `make install` installs Debian's postgresql package")
+    return found[-1]
+
+
+class PostgresServer:
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.root = Path(tempfile.mkdtemp(prefix="hoso-pg-"))
+        self.data = self.root / "data"
+        self._as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self._as:
+            shutil.chown(self.root, "postgres", "postgres")
+        self._run(_bin("initdb"), "-D", str(self.data), "-U", "hoso", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
+        self._run(
+            _bin("pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"), "-w", "-t", "60",
+            "-o", f"-p {port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "start",
+        )
+        self.admin_url = f"postgresql+psycopg://hoso@127.0.0.1:{port}/postgres"
+
+    def _run(self, *argv: str) -> None:
+        subprocess.run([*self._as, *argv], check=True, capture_output=True, timeout=120)
+
+    def create_database(self, name: str) -> str:
+        """A fresh database; returns its SQLAlchemy URL (psycopg 3 driver)."""
+        import psycopg
+
+        for _ in range(50):
+            try:
+                with psycopg.connect(f"postgresql://hoso@127.0.0.1:{self.port}/postgres", autocommit=True) as conn:
+                    conn.execute(f'CREATE DATABASE "{name}"')
+                break
+            except psycopg.OperationalError:
+                time.sleep(0.2)
+        return f"postgresql+psycopg://hoso@127.0.0.1:{self.port}/{name}"
+
+    def stop(self) -> None:
+        subprocess.run([*self._as, _bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "stop"], capture_output=True, timeout=60)
+        shutil.rmtree(self.root, ignore_errors=True)
