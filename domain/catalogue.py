@@ -10,7 +10,6 @@ misrouting dossiers later.
 from __future__ import annotations
 
 import re
-import string
 from dataclasses import dataclass
 from datetime import date, time
 from functools import cache
@@ -32,8 +31,6 @@ FieldKind = Literal[
     "name", "personal_id", "date", "sex", "text", "money", "count", "tax_code", "land_cert", "phone", "area"
 ]
 Sex = Literal["Nam", "Nữ"]
-
-FILES = ("procedures.yaml", "offices.yaml", "communes.yaml", "provinces.yaml", "problems.yaml")
 
 
 class _Model(BaseModel):
@@ -218,6 +215,11 @@ class ProvincesFile(_Model):
     provinces: dict[Annotated[str, Field(pattern=r"^\d{3}$")], str]
 
 
+class NamesFile(_Model):
+    version: int
+    family_names: list[str] = Field(min_length=1)
+
+
 class ProblemText(_Model):
     severity: Literal["reject", "review", "warning"]
     message: str
@@ -244,11 +246,24 @@ class CommuneMatch:
 
 
 # "phường X", "xã X", "P. X" up to a delimiter; the folded text is searched.
-_COMMUNE_PHRASE = re.compile(r"(?:^|[^a-z0-9])(phuong|xa|p|x)\s*\.?\s+([^,;:()\n]+)")
+_COMMUNE_PHRASE = re.compile(r"(?:^|[^a-z0-9])(phuong|xa|p|x)\s*\.?\s+([^,;()\n]+)")
 _PHRASE_END = re.compile(r"\s(?:-\s)?(?:thanh pho|tp|quan|huyen|tinh|thi xa|ha noi)\b.*$")
 _KIND_WORDS = {"phuong": "phường", "p": "phường", "xa": "xã", "x": "xã"}
 _COMMUNE_MIN_SCORE = 88.0  # below this a match is a guess
 _COMMUNE_MARGIN = 6.0  # the best commune must beat the next one by this much
+
+
+def commune_phrases(clean: str) -> list[tuple[str, int, int]]:
+    """Each "phường X"/"xã X" in NFC, space-folded text: the kind and where X is."""
+    folded = fold(clean)
+    phrases = []
+    for m in _COMMUNE_PHRASE.finditer(folded):
+        name = _PHRASE_END.sub("", m.group(2))
+        stripped = name.strip(" .-")
+        start = m.start(2) + (len(name) - len(name.lstrip(" .-")))
+        if stripped:
+            phrases.append((_KIND_WORDS[m.group(1)], start, start + len(stripped)))
+    return phrases
 
 
 class Catalogue:
@@ -264,6 +279,7 @@ class Catalogue:
         communes: CommunesFile,
         provinces: ProvincesFile,
         problems: ProblemsFile,
+        names: NamesFile,
         source: Path | None,
     ) -> None:
         self.source = source
@@ -273,6 +289,7 @@ class Catalogue:
             "communes": communes.version,
             "provinces": provinces.version,
             "problems": problems.version,
+            "names": names.version,
         }
         self.addressee_labels: tuple[str, ...] = tuple(procedures.addressee_labels)
         self.other_labels: tuple[str, ...] = tuple(procedures.other_labels)
@@ -285,6 +302,11 @@ class Catalogue:
         self.provinces: Mapping[str, str] = dict(provinces.provinces)
         self._problems = dict(problems.problems)
         self.confidence: ConfidencePolicy = problems.confidence
+        self.family_names: frozenset[str] = frozenset(names.family_names)
+        by_fold: dict[str, set[str]] = {}
+        for family in names.family_names:
+            by_fold.setdefault(fold_key(family), set()).add(family)
+        self._family_by_fold = {k: next(iter(v)) for k, v in by_fold.items() if len(v) == 1}
         # Folded names and aliases of every commune, for fuzzy lookup.
         self._commune_keys: dict[str, Commune] = {}
         for commune in communes.communes:
@@ -355,19 +377,19 @@ class Catalogue:
     def match_commune(self, text: str) -> CommuneMatch | None:
         """Like :meth:`find_commune`, with the score and the phrase matched."""
         clean = squash(nfc(text))
-        folded = fold(clean)
-        phrases: list[tuple[str | None, str, int]] = []
-        for m in _COMMUNE_PHRASE.finditer(folded):
-            phrases.append((_KIND_WORDS[m.group(1)], m.group(2), m.start(2)))
-        if not phrases and not re.search(r"\b(quan|huyen|thi xa)\b", folded):
-            phrases.append((None, folded, 0))
-        for kind, phrase, start in phrases:
-            phrase = _PHRASE_END.sub("", phrase).strip(" .-")
-            found = self._best_commune(phrase, kind)
+        phrases = commune_phrases(clean)
+        if not phrases and not re.search(r"\b(quan|huyen|thi xa)\b", fold(clean)):
+            phrases = [(None, 0, len(clean))]  # a bare name: "Hoàn Kiếm"
+        for kind, start, end in phrases:
+            found = self._best_commune(fold(clean[start:end]), kind)
             if found:
                 commune, score = found
-                return CommuneMatch(commune, score, clean[start : start + len(phrase)])
+                return CommuneMatch(commune, score, clean[start:end])
         return None
+
+    def names_a_commune(self, text: str) -> bool:
+        """True when the text names some phường or xã, known or not."""
+        return bool(commune_phrases(squash(nfc(text))))
 
     def _best_commune(self, phrase: str, kind: str | None) -> tuple[Commune, float] | None:
         key = fold_key(phrase)
@@ -394,6 +416,16 @@ class Catalogue:
             return None
         return self._communes[ranked[0][0]], ranked[0][1]
 
+    def family_name(self, word: str) -> str | None:
+        """The family name a word was meant to be, when only its diacritics are off.
+
+        None when the word already is a family name, or folds to none or to
+        several: then there is nothing certain to repair.
+        """
+        if word in self.family_names:
+            return None
+        return self._family_by_fold.get(fold_key(word))
+
     def problem(
         self,
         code: str,
@@ -419,8 +451,9 @@ class Catalogue:
     def problem_codes(self) -> tuple[str, ...]:
         return tuple(self._problems)
 
-    def problem_placeholders(self, code: str) -> set[str]:
-        return {name for _, name, _, _ in string.Formatter().parse(self._problems[code].message) if name}
+    def problem_text(self, code: str) -> ProblemText:
+        """The severity and message template of a problem code."""
+        return self._problems[code]
 
 
 _RANK: dict[str, int] = {"warning": 0, "review": 1, "reject": 2}
@@ -550,8 +583,9 @@ def _load(directory: Path) -> Catalogue:
     communes = _parse(CommunesFile, directory / "communes.yaml")
     provinces = _parse(ProvincesFile, directory / "provinces.yaml")
     problems = _parse(ProblemsFile, directory / "problems.yaml")
+    names = _parse(NamesFile, directory / "names.yaml")
     _cross_check(directory, procedures, offices, communes, problems)
-    return Catalogue(procedures, offices, communes, provinces, problems, directory)
+    return Catalogue(procedures, offices, communes, provinces, problems, names, directory)
 
 
 @cache

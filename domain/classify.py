@@ -26,7 +26,8 @@ TITLE_LINES = 25  # titles sit near the top; the body may quote them
 TITLE_MIN_SCORE = 82.0  # a line below this is not a title
 TITLE_MARGIN = 6.0  # the best title must beat a different one by this much
 SURE = 0.85  # classification confidence below this asks for review
-MARKER_MIN_SCORE = 90.0
+MARKER_MIN_SCORE = 80.0
+MARKER_MARGIN = 10.0
 _BRACKETS = re.compile(r"\([^)]*\)")
 
 
@@ -102,18 +103,25 @@ def page_title(text: str, catalogue: Catalogue) -> PageTitle:
 
 
 def _content_procedure(text: str, slugs: Sequence[str], catalogue: Catalogue) -> tuple[str | None, float]:
-    """Pick among procedures sharing a form by what the request says (CT01)."""
+    """Pick among procedures sharing a form by what the request says (CT01).
+
+    The best marker must read well and clearly better than the others':
+    "Đăng ký m trú" (OCR lost "tạm") is still tạm trú, a form naming both is
+    not decided here.
+    """
     body = fold_key(text)
-    found: list[tuple[str, float]] = []
-    for slug in slugs:
-        best = 0.0
-        for marker in catalogue.procedure(slug).content_markers:
-            best = max(best, fuzz.partial_ratio(fold_key(marker), body))
-        if best >= MARKER_MIN_SCORE:
-            found.append((slug, best))
-    if len(found) != 1:
+    scores = sorted(
+        (
+            (max(fuzz.partial_ratio(fold_key(m), body) for m in catalogue.procedure(slug).content_markers), slug)
+            for slug in slugs
+        ),
+        reverse=True,
+    )
+    best, slug = scores[0]
+    runner_up = scores[1][0] if len(scores) > 1 else 0.0
+    if best < MARKER_MIN_SCORE or best - runner_up < MARKER_MARGIN:
         return None, 0.0
-    return found[0]
+    return slug, best
 
 
 def classify(pages: Sequence[PageInput], catalogue: Catalogue) -> Classification:

@@ -10,6 +10,7 @@ that falls with every repair, so that the rules know when to ask a person.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Callable, Sequence
 
 from rapidfuzz import fuzz
@@ -18,37 +19,92 @@ from domain.catalogue import Catalogue, FieldSpec, Section
 from domain.classify import page_title
 from domain.labels import LabelSet, split_lines
 from domain.model import FieldValue, PageInput
-from domain.text import fold_key, is_vietnamese_word, read_number, repair_digits, squash, title_case
+from domain.text import fold, fold_key, is_vietnamese_word, read_number, repair_digits, squash, title_case
 from domain.validators import Invalid, amount, area, find_date, land_certificate, parse_sex
 
-MARKER_MIN_SCORE = 88.0
+SECTION_MIN_SCORE = 88.0  # a heading line must read this well to open a section
+PERSONAL_ID_LENGTHS = (12, 9)  # số định danh cá nhân; the old CMND, to report it as such
 REPAIR_PENALTY = 0.04  # confidence lost per character OCR had to repair
 PLAUSIBLE_YEARS = (1900, 2100)  # dates outside are more likely misread than written
 MAIN = ""  # the part of a form before its first section marker
-OTHER = ""  # key of labels printed on forms that hoso does not extract
+OTHER = "(other)"  # key of labels printed on forms that hoso does not extract
 
 Reading = tuple[str, float]  # value, quality 0..1
 
 
+def _letters(word: str) -> str:
+    """Only the letters of a word: OCR adds digits, marks and specks to names."""
+    return "".join(ch for ch in word if unicodedata.category(ch) in ("Lu", "Ll"))
+
+
 def _read_name(raw: str) -> Reading | None:
     words = [w for w in re.split(r"[\s,.;:]+", raw) if w]
-    letters = [re.sub(r"[^\w]|[\d_]", "", w) for w in words]
-    letters = [w for w in letters if w]
+    letters: list[str] = []
+    for word in words:
+        clean = _letters(word)
+        if not clean:
+            continue
+        if letters and clean == word and not any(fold(ch) in "aeiouy" for ch in clean):
+            # A syllable without a vowel is half of a word OCR split ("DƯƠ NG").
+            letters[-1] += clean
+        else:
+            letters.append(clean)
     if not letters:
         return None
     quality = 1.0
-    if any(not is_vietnamese_word(w) for w in letters) or len(letters) != len(words):
-        quality = 0.7  # digits, stray symbols or foreign letters: OCR noise
+    damaged = any(_letters(w) != w for w in words) or len(letters) != len(words)
+    if damaged or any(not is_vietnamese_word(w) for w in letters):
+        quality = 0.7  # digits, stray symbols, foreign letters or split words: OCR noise
     if len(letters) < 2:
         quality = min(quality, 0.6)  # a Vietnamese full name has a family name and a given name
     return title_case(" ".join(letters)), quality
 
 
-def _read_digits(raw: str) -> Reading | None:
-    number, changed = read_number(raw)
+def _restore_marks(name: str, quality: float, lines: Sequence[str]) -> Reading:
+    """Give back the marks OCR dropped from a name, from where the dossier writes it again.
+
+    A name is printed several times (the applicant's line, the signature, an
+    attachment); Tesseract may read "NGUYỄN THANH NHUNG" on one line and
+    "NGUYEN THANH NHUNG" on another. Only words read without any mark are
+    restored, and only from an occurrence that is the same name letter for
+    letter; a word read with marks is never changed.
+    """
+    words = name.split(" ")
+    if not any(w.isascii() for w in words):
+        return name, quality
+    keys = [fold(w) for w in words]
+    for line in lines:
+        tokens = [t for t in (_letters(w) for w in re.split(r"[\s,.;:]+", line)) if t]
+        for i in range(len(tokens) - len(words) + 1):
+            window = tokens[i : i + len(words)]
+            if [fold(t) for t in window] != keys:
+                continue
+            restored = [title_case(t) if w.isascii() and not t.isascii() else w for w, t in zip(words, window)]
+            if restored != words:
+                return " ".join(restored), quality * 0.95
+    return name, quality
+
+
+def _repair_family_name(name: str, quality: float, catalogue: Catalogue) -> Reading:
+    """Put back the diacritics OCR took from a family name ("Nguyên" -> "Nguyễn")."""
+    family, _, rest = name.partition(" ")
+    if rest.isascii():
+        return name, quality  # written without diacritics on purpose: leave it so
+    repaired = catalogue.family_name(family)
+    if repaired is None:
+        return name, quality
+    return f"{repaired} {rest}", quality * 0.95
+
+
+def _read_digits(raw: str, prefer: tuple[int, ...] = ()) -> Reading | None:
+    number, changed = read_number(raw, prefer)
     if not number:
         return None
     return number, max(0.3, 1.0 - REPAIR_PENALTY * changed)
+
+
+def _read_personal_id(raw: str) -> Reading | None:
+    return _read_digits(raw, PERSONAL_ID_LENGTHS)
 
 
 def _read_date(raw: str) -> Reading | None:
@@ -95,7 +151,7 @@ def _read_text(raw: str) -> Reading | None:
 
 _READERS: dict[str, Callable[[str], Reading | None]] = {
     "name": _read_name,
-    "personal_id": _read_digits,
+    "personal_id": _read_personal_id,
     "phone": _read_digits,
     "date": _read_date,
     "sex": _read_sex,
@@ -134,7 +190,7 @@ def _section_of(line: str, sections: Sequence[Section], current: str) -> str:
     """
     scored = [(_marker_score(line, s), s.name) for s in sections]
     score, name = max(scored, default=(0.0, current))
-    return name if score >= MARKER_MIN_SCORE else current
+    return name if score >= SECTION_MIN_SCORE else current
 
 
 def _form_pages(pages: Sequence[PageInput], catalogue: Catalogue) -> list[PageInput]:
@@ -169,6 +225,7 @@ def extract_fields(
 
     found: dict[str, FieldValue] = {}
     section = MAIN
+    every_line = [line for page in pages for line in split_lines(page.text)]
     for page in _form_pages(pages, catalogue):
         page_confidence = max(0.0, min(page.confidence, 100.0)) / 100
         for line in split_lines(page.text):
@@ -184,6 +241,9 @@ def extract_fields(
             if reading is None:
                 continue
             value, quality = reading
+            if spec.kind == "name":
+                value, quality = _restore_marks(value, quality, every_line)
+                value, quality = _repair_family_name(value, quality, catalogue)
             confidence = page_confidence * labelled.score / 100 * quality
             found[spec.name] = FieldValue(value, round(confidence, 3))
     for spec in specs:

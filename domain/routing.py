@@ -2,10 +2,13 @@
 
 The office follows from the procedure (catalogue); the commune from what the
 form says: first the addressee line ("Kính gửi: Ủy ban nhân dân phường
-Hoàn Kiếm"), then the addresses the catalogue names for the procedure. An
-addressee that names no known commune stops there, even when an address
-would match: the applicant chose where to file (Nghị định 120/2025 lets a
-person file at any commune), and hoso does not overrule that by a guess.
+Hoàn Kiếm"), then the address the catalogue names for the procedure (the
+building site, the residence, the business seat). An addressee that names a
+commune hoso does not know stops there, even when the address would match:
+the applicant chose where to file (Nghị định 120/2025 lets a person file at
+any commune), and hoso does not overrule that by a guess. An addressee that
+names no commune at all (an authority only, or OCR lost the name) leaves the
+decision to the address.
 """
 
 from __future__ import annotations
@@ -51,22 +54,31 @@ def route(
     sent to the wrong commune is worse than one an official routes by hand.
     """
     office = catalogue.procedure(procedure).office if procedure else None
+    address = _address_commune(procedure, fields, catalogue)
     addressee = _addressee(pages, catalogue)
     if addressee is not None:
         text, match = addressee
         if match is not None:
             return Routing(office, match.commune.slug)
-        if text:
+        if catalogue.names_a_commune(text):
             problem = catalogue.problem("xa-phuong-ngoai-danh-muc", text=text)
             return Routing(None, None, (problem,))
-    address_fields = catalogue.procedure(procedure).address_fields if procedure else ()
-    for name in address_fields:
-        value = fields.get(name)
-        if value is None:
-            continue
-        match = catalogue.match_commune(value.value)
+        # The addressee names no commune (or OCR lost it): the address decides.
+    if address is not None:
+        text, match = address
         if match is not None:
             return Routing(office, match.commune.slug)
-        problem = catalogue.problem("xa-phuong-ngoai-danh-muc", text=value.value)
+        problem = catalogue.problem("xa-phuong-ngoai-danh-muc", text=text)
         return Routing(None, None, (problem,))
     return Routing(None, None, (catalogue.problem("khong-xac-dinh-noi-nhan"),))
+
+
+def _address_commune(
+    procedure: str | None, fields: Mapping[str, FieldValue], catalogue: Catalogue
+) -> tuple[str, CommuneMatch | None] | None:
+    """The first address the procedure routes by (the site, the residence...) and its commune."""
+    for name in catalogue.procedure(procedure).address_fields if procedure else ():
+        value = fields.get(name)
+        if value is not None:
+            return value.value, catalogue.match_commune(value.value)
+    return None

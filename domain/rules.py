@@ -26,7 +26,7 @@ from domain.model import Classification, FieldValue, PageInput, Problem, Severit
 from domain.text import fold_key
 from domain import validators as v
 
-_ATTACHMENT_KINDS = ("form", "unknown")
+TEXT_LAYER = 99.5  # page confidence of a PDF's own text layer (reported as 100)
 
 
 class _Check:
@@ -183,14 +183,16 @@ def validate(
     entry = catalogue.procedure(procedure)
     check = _Check(entry, fields, catalogue, local_time(received_at).date())
     kinds = classification.page_kinds or ("unknown",) * len(pages)
-    form_confidence = min(
-        (p.confidence / 100 for p, k in zip(pages, kinds) if k in _ATTACHMENT_KINDS), default=1.0
-    )
+    # A missing field is only certain on a text layer: OCR drops whole lines
+    # on a poor scan. A missing attachment is certain when every page was
+    # recognised: OCR does not lose pages, but an unreadable one may be it.
+    field_absence = 1.0 if all(p.confidence >= TEXT_LAYER for p in pages) else 0.0
+    page_absence = 0.0 if "unknown" in kinds else 1.0
     problems: list[Problem] = []
 
     for name in entry.required_fields:
         if name not in fields:
-            problems.append(check.problem("thieu-thong-tin", entry.field(name), form_confidence))
+            problems.append(check.problem("thieu-thong-tin", entry.field(name), field_absence))
     for name in entry.key_fields:
         value = fields.get(name)
         if value is not None and value.confidence < catalogue.confidence.key_field_min:
@@ -215,7 +217,7 @@ def validate(
     present = set(kinds)
     for requirement in entry.attachments:
         if present.isdisjoint(requirement.any_of):
-            # An unreadable page may be the missing attachment: ask, don't reject.
-            doubt = 0.0 if "unknown" in present else form_confidence
-            problems.append(check.problem("thieu-giay-to-kem-theo", None, doubt, attachment=requirement.name))
+            problems.append(
+                check.problem("thieu-giay-to-kem-theo", None, page_absence, attachment=requirement.name)
+            )
     return problems

@@ -147,15 +147,29 @@ def digit_runs(text: str) -> list[str]:
     return [re.sub(r"\D", "", m.group()) for m in _DIGIT_GROUPS.finditer(text)]
 
 
-def read_number(text: str) -> tuple[str, int]:
+def read_number(text: str, prefer: tuple[int, ...] = ()) -> tuple[str, int]:
     """The longest digit run in OCR text and how many characters were repaired.
 
     Look-alike letters are read as digits and spaced groups joined first, so
-    "O01 203 O12345" reads as "001203012345" with 2 repairs.
+    "O01 203 O12345" reads as "001203012345" with 2 repairs. With ``prefer``
+    (lengths such as 12 for an ID), a run that is too long because a stray
+    group of specks joined it ("001203012345 77") gives up the groups that
+    make it so.
     """
     repaired, changed = repair_digits(squash(nfc(text)))
-    runs = digit_runs(repaired)
-    return (max(runs, key=len), changed) if runs else ("", changed)
+    runs = [m.group() for m in _DIGIT_GROUPS.finditer(repaired)]
+    if not runs:
+        return "", changed
+    digits = [re.sub(r"\D", "", run) for run in runs]
+    if prefer and not any(len(d) in prefer for d in digits):
+        for run in runs:
+            groups = re.findall(r"\d+", run)
+            for start in range(len(groups)):
+                for end in range(len(groups), start, -1):
+                    joined = "".join(groups[start:end])
+                    if len(joined) in prefer:
+                        return joined, changed + 1
+    return max(digits, key=len), changed
 
 
 def title_case(name: str) -> str:

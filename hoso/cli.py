@@ -254,6 +254,11 @@ app.add_typer(__import__("hoso.cli_events", fromlist=["app"]).app, name="events"
 app.add_typer(__import__("hoso.cli_office", fromlist=["app"]).app, name="office")
 
 
+from hoso.cli_bench import bench_app  # noqa: E402
+
+app.add_typer(bench_app, name="bench")
+
+
 def main() -> None:
     try:
         app()

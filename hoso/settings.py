@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     prefect_port: int = 4200
     weed_base_port: int = Field(19330, description="weed mini master; volume, filer, admin, webdav follow")
 
+    # S3 event receiver (`hoso events serve`): MinIO's webhook target posts bucket notifications here
+    events_port: int | None = Field(None, ge=1, le=65535, description="port of the S3 event receiver; see receiver_port")
+    events_token: SecretStr | None = Field(None, description="the webhook's auth_token; when set, a request without it is refused")
+
     # Pipeline
     intake_concurrency: int = Field(2, ge=1, le=64)
     claim_lease_s: float = Field(1800.0, gt=0, description="how long a run may hold a dossier before another may resume it")
@@ -73,6 +77,12 @@ class Settings(BaseSettings):
     @property
     def prefect_api_url(self) -> str:
         return f"http://127.0.0.1:{self.prefect_port}/api"
+
+    @property
+    def receiver_port(self) -> int:
+        """``HOSO_EVENTS_PORT``, else the Prefect port + 80 (4280 by default): a second
+        stack moved to other ports then does not collide with the first one's receiver."""
+        return self.events_port or self.prefect_port + 80
 
     @property
     def s3_port(self) -> int:

@@ -1,9 +1,10 @@
-"""The local stack behind `hoso up`: an S3 server, a Prefect server and a worker, in the background.
+"""The local stack behind `hoso up`: an S3 server, a Prefect server, a worker and the S3 event receiver, in the background.
 
 Each part is a plain process with a pid file and a log under ``HOSO_HOME``;
 ports come from the settings, so a second ``HOSO_HOME`` with other ports runs
-a second stack beside the first. Production replaces all three (MinIO,
-Prefect server on PostgreSQL, workers on many machines); nothing else changes.
+a second stack beside the first. Production replaces the first three (MinIO,
+Prefect server on PostgreSQL, workers on many machines) and runs the receiver
+as it is; nothing else changes.
 """
 
 from __future__ import annotations
@@ -98,6 +99,17 @@ def services(settings: Settings) -> list[Service]:
             [_bin("prefect"), "worker", "start", "--pool", WORK_POOL, "--type", "process", "--name", f"hoso-{settings.prefect_port}"],
             0,
             {**prefect_env(settings), **hoso_env(settings), "OMP_THREAD_LIMIT": "1"},
+            PROJECT_DIR,
+        )
+    )
+    # Last: it only forwards to the Prefect server, whose deployments (and their
+    # triggers) `hoso up` has applied by then.
+    parts.append(
+        Service(
+            "events",
+            [_bin("hoso"), "events", "serve", "--host", "127.0.0.1", "--port", str(settings.receiver_port)],
+            settings.receiver_port,
+            {**prefect_env(settings), **hoso_env(settings)},
             PROJECT_DIR,
         )
     )

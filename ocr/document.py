@@ -74,7 +74,7 @@ def _pdf_pages(pdf: PdfSource, options: OcrOptions) -> Iterator[PageOutcome | Pa
 def _run_pages(
     pages: Iterable[PageOutcome | PageImage], options: OcrOptions, workers: int
 ) -> list[PageOutcome]:
-    """OCR the page images in parallel, keeping page order and at most ``workers`` images waiting."""
+    """OCR the page images in parallel, in page order, with at most ``workers + 1`` images in memory."""
     slots: list[Future[PageOutcome] | PageOutcome] = []
     running: set[Future[PageOutcome]] = set()
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="ocr-page")

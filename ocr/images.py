@@ -3,8 +3,9 @@
 Limits are checked from the header before any pixel is decoded: Pillow reads
 only the header in ``Image.open``, so a file that claims 50 000 × 50 000
 pixels is refused without allocating them.  Pillow's own decompression-bomb
-guard (``Image.MAX_IMAGE_PIXELS``, left at its default) still stands behind
-ours and is reported the same way.
+guard (``Image.MAX_IMAGE_PIXELS``, left at its process-wide default) refuses
+claims over twice its limit inside ``Image.open``, before our check can run;
+that refusal is reported as the same TooLarge.
 """
 
 from __future__ import annotations

@@ -48,6 +48,17 @@ class OcrOptions:
 
 @dataclass(frozen=True, slots=True)
 class PageResult:
+    """One page's text and how far to trust it.
+
+    ``quality`` holds, for every page: ``words`` and ``non_vietnamese_letters``
+    (letters such as ö ï ä å that Vietnamese does not have, i.e. OCR slips);
+    for OCRed pages also ``low_conf_words`` (confidence under 60), ``noise``
+    (estimated grey-level noise of the scan), ``cleaned`` (1 if the scan was
+    flattened, denoised and binarised), ``deskew_angle`` (skew removed,
+    degrees counter-clockwise) and ``rotated`` (degrees turned clockwise to
+    make the page upright).
+    """
+
     number: int  # 1-based within its file
     text: str  # Unicode NFC
     confidence: float  # mean word confidence 0..100 (100 for a trusted text layer)

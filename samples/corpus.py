@@ -138,8 +138,10 @@ class _Story:
     def flaw(self, person: Person, defect: str | None) -> Person:
         """Plant an identity defect on the applicant."""
         if defect == "cccd-sai-nam-sinh":
-            wrong_year = (person.dob.year + self.rng.choice((-3, -2, -1, 1, 2, 3))) % 100
-            number = person.personal_id[:4] + f"{wrong_year:02d}" + person.personal_id[6:]
+            # A plausible ID of someone born a few years earlier: same province, sex, serial.
+            wrong = person.dob.year - self.rng.randint(1, 4)
+            digit = 2 * ((wrong - 1900) // 100) + (0 if person.sex == "Nam" else 1)
+            number = f"{person.personal_id[:3]}{digit}{wrong % 100:02d}{person.personal_id[6:]}"
             return replace(person, personal_id=number)
         if defect == "cmnd-9-so":
             return replace(person, personal_id=f"0{self.rng.randrange(10**8):08d}")
@@ -297,6 +299,20 @@ class _Story:
         return builder(commune or self.people.commune(), defect)
 
 
+def make_dossier(
+    procedure: str,
+    defect: str | None = None,
+    *,
+    seed: int = 0,
+    now: datetime | None = None,
+    catalogue: Catalogue | None = None,
+) -> Dossier:
+    """One dossier of ``procedure`` with an optional planted defect, not rendered."""
+    return _Story(random.Random(seed), catalogue or default_catalogue(), now or datetime.now()).dossier(
+        procedure, defect
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Rendering:
     """How a case is put on disk: a text-layer PDF, or a scan in some format."""
@@ -326,6 +342,19 @@ def random_look(rng: random.Random, dpi: int | None = None) -> ScanLook:
         paper=rng.randint(212, 245),
         ink=rng.randint(20, 75),
         jpeg_quality=rng.randint(40, 85),
+    )
+
+
+def demo_look(rng: random.Random, dpi: int) -> ScanLook:
+    """A routine office scan: slightly skewed, a little noise, no dust."""
+    return ScanLook(
+        dpi=dpi,
+        skew_degrees=rng.choice((-1, 1)) * rng.uniform(0.5, 1.5),
+        blur_sigma=0.5 * dpi / 300,
+        noise_sigma=8.0,
+        paper=236,
+        ink=35,
+        jpeg_quality=80,
     )
 
 
@@ -367,14 +396,16 @@ def generate_demo(
     now = now or datetime.now()
     rng = random.Random(seed)
     story = _Story(rng, catalogue, now)
+    # The flagged dossiers are text-layer PDFs, so that the demo shows each
+    # verdict for sure; the scans are routine ones from a decent scanner.
     plan: list[tuple[str, str | None, Rendering]] = [
         ("khai-sinh", None, Rendering("text")),
-        ("thuong-tru", None, Rendering("scan", "pdf", random_look(rng, 200))),
+        ("thuong-tru", None, Rendering("scan", "pdf", demo_look(rng, 200))),
         ("ket-hon", "chua-du-tuoi-ket-hon", Rendering("text")),
-        ("ho-kinh-doanh", "ten-ho-kinh-doanh-sai", Rendering("scan", "png", random_look(rng, 240))),
+        ("ho-kinh-doanh", "ten-ho-kinh-doanh-sai", Rendering("text")),
         ("tam-tru", "xa-phuong-ngoai-danh-muc", Rendering("text")),
-        ("xac-nhan-hon-nhan", None, Rendering("scan", "jpeg", random_look(rng, 300))),
-        ("giay-phep-xay-dung", None, Rendering("text")),
+        ("xac-nhan-hon-nhan", None, Rendering("scan", "jpeg", demo_look(rng, 300))),
+        ("giay-phep-xay-dung", None, Rendering("scan", "png", demo_look(rng, 240))),
     ]
     out_dir.mkdir(parents=True, exist_ok=True)
     cases = []

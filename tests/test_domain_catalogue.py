@@ -123,7 +123,7 @@ def test_find_commune_never_guesses(catalogue, text: str) -> None:
 def test_problem_texts_are_nfc_vietnamese_with_kebab_codes(catalogue) -> None:
     for code in catalogue.problem_codes():
         assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", code)
-        text = catalogue._problems[code].message
+        text = catalogue.problem_text(code).message
         assert unicodedata.normalize("NFC", text) == text
 
 
@@ -179,3 +179,10 @@ def test_missing_file_names_the_file(tmp_path: Path) -> None:
     (data / "communes.yaml").unlink()
     with pytest.raises(CatalogueError, match="communes.yaml"):
         load_catalogue(data)
+
+
+def test_family_name_repair_only_when_certain(catalogue) -> None:
+    assert catalogue.family_name("Nguyên") == "Nguyễn"
+    assert catalogue.family_name("Trấn") == "Trần"
+    assert catalogue.family_name("Nguyễn") is None  # already right
+    assert catalogue.family_name("Xyz") is None  # not a family name at all

@@ -117,3 +117,10 @@ def test_attachment_titles(catalogue) -> None:
 def test_title_quoted_in_the_body_does_not_change_the_page(catalogue) -> None:
     text = HEADING + FORMS["khai-sinh"] + "\nGiấy tờ kèm theo:\nGIẤY CHỨNG SINH"
     assert page_title(text, catalogue).kind == "form"
+
+
+def test_ct01_content_read_badly_still_decides(catalogue) -> None:
+    # "tạm" lost in the request; the duration of the stay still says tạm trú.
+    text = HEADING + ("TO KHAI THAY ĐỔI THÔNG TIN cu TRU\n10. Nội dung đề nghị: Đăng ký cade tra tại chỗ ở thuê, "
+                      "thời hạnt tạm trú đến 25/11/2027")
+    assert classify([PageInput(text, 82.0)], catalogue).procedure == "tam-tru"

@@ -6,7 +6,10 @@ import resource
 import unicodedata
 
 import pytest
-from ocr_pages import (
+
+from hoso.errors import CorruptFile, EmptyFile, EncryptedFile, InputError, TooLarge, UnsupportedFile
+from ocr import OcrOptions, read_document
+from tests.ocr_pages import (
     SHORT_LINES,
     encode_image,
     image_pdf,
@@ -15,9 +18,6 @@ from ocr_pages import (
     render_page,
     text_layer_pdf,
 )
-
-from hoso.errors import CorruptFile, EmptyFile, EncryptedFile, InputError, TooLarge, UnsupportedFile
-from ocr import OcrOptions, read_document
 
 OPTIONS = OcrOptions(max_pages=3)
 GOOD_PDF = text_layer_pdf([SHORT_LINES])

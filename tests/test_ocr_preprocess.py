@@ -6,12 +6,12 @@ import math
 
 import cv2
 import numpy as np
-from ocr_pages import SHORT_LINES, degrade, encode_image, render_page, rotate
 
 from ocr import OcrOptions, read_document
 from ocr.page import PageImage
 from ocr.preprocess import deskew, prepare
 from ocr.text import character_error_rate
+from tests.ocr_pages import SHORT_LINES, degrade, encode_image, render_page, rotate
 
 REFERENCE = "\n".join(SHORT_LINES)
 OPTIONS = OcrOptions(languages="vie")

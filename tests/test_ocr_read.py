@@ -5,7 +5,10 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from ocr_pages import (
+
+from ocr import OcrOptions, read_document, sniff_media_type
+from ocr.text import character_error_rate
+from tests.ocr_pages import (
     FORM_LINES,
     SHORT_LINES,
     encode_image,
@@ -14,9 +17,6 @@ from ocr_pages import (
     render_page,
     text_layer_pdf,
 )
-
-from ocr import OcrOptions, read_document, sniff_media_type
-from ocr.text import character_error_rate
 
 OPTIONS = OcrOptions()
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import io
 
 import pdfplumber
-from ocr_pages import (
+
+from ocr import OcrOptions, read_document
+from ocr.engine import tesseract_version
+from ocr.text import character_error_rate
+from tests.ocr_pages import (
     FORM_LINES,
     SHORT_LINES,
     concat_pdfs,
@@ -15,10 +19,6 @@ from ocr_pages import (
     render_page,
     text_layer_pdf,
 )
-
-from ocr import OcrOptions, read_document
-from ocr.engine import tesseract_version
-from ocr.text import character_error_rate
 
 TYPED, SCANNED, BROKEN = FORM_LINES[:4], SHORT_LINES, FORM_LINES[6:9]
 TCVN3_LAYER = "Hä vµ tªn ng−êi yªu cÇu: NguyÔn ThÞ H−¬ng\nN¬i c− tró: sè 12 ®−êng Lª Lîi"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from ocr_pages import FORM_LINES
 
 from ocr.text import VIETNAMESE_LETTERS, character_error_rate, non_vietnamese_letters, text_layer_is_usable
+from tests.ocr_pages import FORM_LINES
 
 FORM = "\n".join(FORM_LINES)
 

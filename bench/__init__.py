@@ -1,0 +1,1 @@
+"""Benchmarks: commands, not tests. Each prints a table and the command that made it."""

@@ -1,0 +1,104 @@
+"""Run the real pipeline over a set of files in an isolated corner of the local stack,
+and watch it from outside: wall time, dossiers settled over time, the worker's memory.
+
+The "worker" is a child process running the `intake` flow against the stack's Prefect
+server, with its own bucket prefix and SQLite file, so a benchmark never mixes with
+the demo's data and its memory can be read from /proc.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hoso.settings import Settings
+from hoso.stack import hoso_env, prefect_env
+from hoso.submit import submit_path
+from storage import repository
+from storage.database import migrate, session_scope
+from storage.objects import ObjectStore
+
+
+@dataclass
+class RunReport:
+    dossiers: int
+    seconds: float
+    samples: list[tuple[float, int, float]] = field(default_factory=list)  # (t, settled, rss MiB)
+    peak_rss_mib: float = 0.0
+    records: list[dict] = field(default_factory=list)
+
+    @property
+    def per_minute(self) -> float:
+        return 60 * self.dossiers / self.seconds if self.seconds else 0.0
+
+
+def isolated_settings(base: Settings, name: str) -> Settings:
+    """The stack's servers, but buckets and a database of this run's own."""
+    prefix = f"b{name}-{uuid.uuid4().hex[:6]}"[:40]
+    db = base.home / "bench" / f"{prefix}.db"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    return base.model_copy(update={"bucket_prefix": prefix, "database_url": f"sqlite:///{db}"})
+
+
+def submit_all(settings: Settings, paths: Sequence[Path], station: str = "bench") -> list[str]:
+    store = ObjectStore.from_settings(settings)
+    store.ensure_buckets()
+    return [submit_path(store, p, station) for p in paths]
+
+
+def _rss_mib(pid: int) -> tuple[float, float]:
+    """Current and peak resident memory of a process, from /proc (MiB)."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in {"VmRSS", "VmHWM"}:
+            values[key] = int(rest.split()[0]) / 1024
+    return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
+
+
+def _settled(db_url: str) -> int:
+    with session_scope(db_url) as s:
+        return sum(1 for d in repository.list_all(s) if d.status in repository.TERMINAL)
+
+
+def run_worker(settings: Settings, expected: int, concurrency: int, sample_every_s: float = 1.0) -> RunReport:
+    """Run `intake` in a child process until it ends; sample progress and memory meanwhile."""
+    assert settings.database_url
+    migrate(settings.database_url)
+    env = {**os.environ, **prefect_env(settings), **hoso_env(settings), "OMP_THREAD_LIMIT": "1",
+           "HOSO_INTAKE_CONCURRENCY": str(concurrency), "PREFECT_LOGGING_LEVEL": "WARNING"}
+    started = time.monotonic()
+    child = subprocess.Popen([sys.executable, "-m", "bench.worker"], env=env)
+    report = RunReport(dossiers=expected, seconds=0.0)
+    while child.poll() is None:
+        try:
+            rss, peak = _rss_mib(child.pid)
+        except FileNotFoundError:
+            break
+        report.peak_rss_mib = max(report.peak_rss_mib, peak)
+        report.samples.append((time.monotonic() - started, _settled(settings.database_url), rss))
+        time.sleep(sample_every_s)
+    report.seconds = time.monotonic() - started
+    if child.returncode != 0:
+        raise RuntimeError(f"bench worker exited {child.returncode}")
+    with session_scope(settings.database_url) as s:
+        report.records = [repository.as_json(repository.get(s, d.id), with_pages=True) for d in repository.list_all(s)]  # type: ignore[arg-type]
+    return report
+
+
+def machine() -> str:
+    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")), "?")
+    mem = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1]) / 1024 / 1024
+    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB"
+
+
+def write_json(path: Path, payload: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str), encoding="utf-8")

@@ -1,0 +1,46 @@
+"""Load run: ≥1 000 small dossiers through the real pipeline; throughput and the worker's memory.
+
+Memory must stay flat as the count grows: the table shows the worker's resident
+memory each time another quarter of the batch is settled.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from bench.harness import isolated_settings, machine, run_worker, submit_all, write_json
+from hoso.settings import Settings
+
+
+def run_load(settings: Settings, count: int, concurrency: int, out: Path) -> str:
+    from samples.corpus import generate_corpus
+
+    t0 = time.monotonic()
+    cases = generate_corpus(out / "corpus", count=count, seed=1000, scan_ratio=0.0, defect_ratio=0.2)
+    generated = time.monotonic() - t0
+    run = isolated_settings(settings, "load")
+    submit_all(run, [c.files[0] for c in cases])
+    report = run_worker(run, len(cases), concurrency)
+    statuses: dict[str, int] = {}
+    for r in report.records:
+        statuses[r["status"]] = statuses.get(r["status"], 0) + 1
+    lines = [
+        f"hoso bench load --count {count} --concurrency {concurrency}",
+        f"machine: {machine()}",
+        f"{len(cases)} text-layer dossiers generated in {generated:.0f} s; processed in {report.seconds:.0f} s "
+        f"= {report.per_minute:.0f} dossiers/minute; statuses {statuses}",
+        f"worker peak RSS: {report.peak_rss_mib:.0f} MiB",
+        "",
+        "| settled | worker RSS (MiB) | elapsed (s) |",
+        "|---:|---:|---:|",
+    ]
+    marks = [count * q // 4 for q in (1, 2, 3, 4)]
+    for mark in marks:
+        sample = next(((t, n, rss) for t, n, rss in report.samples if n >= mark), report.samples[-1] if report.samples else None)
+        if sample:
+            lines.append(f"| {sample[1]} | {sample[2]:.0f} | {sample[0]:.0f} |")
+    text = "\n".join(lines)
+    write_json(out / "load.json", {"count": count, "seconds": report.seconds, "per_minute": report.per_minute,
+                                   "peak_rss_mib": report.peak_rss_mib, "samples": report.samples, "statuses": statuses})
+    return text

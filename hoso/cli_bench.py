@@ -1,0 +1,32 @@
+"""`hoso bench …`: the project's benchmark commands (measurements, never tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+bench_app = typer.Typer(help="Đo hiệu năng và độ chính xác trên máy này (không phải kiểm thử).", no_args_is_help=True)
+
+
+def _ready_settings():  # type: ignore[no-untyped-def]
+    """The local stack, started if it is not running (benchmarks use its servers)."""
+    from hoso.cli import _settings, _stack_is_up, up
+
+    settings = _settings()
+    if not _stack_is_up(settings):
+        up()
+    return settings
+
+
+@bench_app.command("load")
+def load(
+    count: Annotated[int, typer.Option(help="number of small dossiers")] = 1000,
+    concurrency: Annotated[int, typer.Option(help="dossiers at once in the worker")] = 2,
+    out: Annotated[Path, typer.Option(help="where to write the corpus and results")] = Path(".bench/load"),
+) -> None:
+    """Throughput and worker memory over many small text-layer dossiers."""
+    from bench.load import run_load
+
+    typer.echo(run_load(_ready_settings(), count, concurrency, out))

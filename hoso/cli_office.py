@@ -1,0 +1,175 @@
+"""`hoso office …`: an office's queue of routed dossiers, and closing one when it is settled.
+
+The queue is the office's open hand-offs (``handoff.closed_at`` empty), earliest
+due date first, so what is overdue or due today is on top. Applicant names are
+shown as initials only: the queue is read at a shared desk and pasted into chats.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from domain.catalogue import Catalogue
+    from storage.models import Dossier, Handoff
+
+app = typer.Typer(help="Hàng chờ hồ sơ của từng cơ quan: xem theo hạn giải quyết, đánh dấu đã giải quyết.", no_args_is_help=True)
+console = Console(width=None if sys.stdout.isatty() else 150)
+errors = Console(stderr=True, soft_wrap=True)  # a message is one line, whatever the terminal
+
+
+def _fail(message: str) -> typer.Exit:
+    errors.print(f"[red]{message}[/]")
+    return typer.Exit(2)
+
+
+def _catalogue() -> Catalogue:
+    from domain.catalogue import default_catalogue
+
+    return default_catalogue()
+
+
+def check_office(catalogue: Catalogue, office: str) -> str:
+    """The office slug, or a usage error naming the offices the catalogue knows."""
+    if office in {o.slug for o in catalogue.offices}:
+        return office
+    known = ", ".join(f"{o.slug} ({o.name})" for o in catalogue.offices)
+    raise _fail(f"Không có cơ quan «{office}». Các cơ quan: {known}.")
+
+
+def check_commune(catalogue: Catalogue, commune: str) -> str:
+    """A commune slug, or a name such as "Hoàn Kiếm" / "phường Hoàn Kiếm" resolved to its slug."""
+    if commune in {c.slug for c in catalogue.communes}:
+        return commune
+    found = catalogue.find_commune(commune)
+    if found is not None:
+        return found.slug
+    known = ", ".join(c.slug for c in catalogue.communes)
+    raise _fail(f"Không có xã/phường «{commune}». Các mã xã/phường: {known}.")
+
+
+def today_in_vietnam() -> date:
+    from domain.deadlines import local_time
+
+    return local_time(datetime.now(timezone.utc)).date()
+
+
+def days_left_text(days: int | None) -> str:
+    if days is None:
+        return "-"
+    if days > 0:
+        return f"còn {days} ngày"
+    if days == 0:
+        return "đến hạn hôm nay"
+    return f"quá hạn {-days} ngày"
+
+
+def queue_row(catalogue: Catalogue, handoff: Handoff, dossier: Dossier, today: date) -> dict[str, Any]:
+    """One queue entry as `--json` prints it; ``days_left`` is in calendar days, negative when overdue."""
+    from hoso.masking import mask_name
+    from storage.repository import as_json, as_utc
+
+    def name_of(kind: str, slug: str | None) -> str | None:
+        if not slug:
+            return None
+        try:
+            return catalogue.procedure(slug).name if kind == "procedure" else catalogue.commune(slug).display_name
+        except KeyError:
+            return None
+
+    applicant = as_json(dossier)["fields"].get("applicant_name") or ""
+    days = (dossier.due - today).days if dossier.due else None
+    return {
+        "id": dossier.id,
+        "receipt": dossier.receipt,
+        "procedure": dossier.procedure,
+        "procedure_name": name_of("procedure", dossier.procedure),
+        "office": handoff.office,
+        "commune": handoff.commune,
+        "commune_name": name_of("commune", handoff.commune),
+        "status": dossier.status,
+        "due": dossier.due.isoformat() if dossier.due else None,
+        "days_left": days,
+        "overdue": days is not None and days < 0,
+        "applicant": mask_name(str(applicant)) if applicant else None,
+        "handed_off_at": as_utc(handoff.created_at).isoformat(),
+        "object_key": handoff.object_key,
+    }
+
+
+@app.command()
+def queue(
+    office: Annotated[str, typer.Argument(help="office slug, e.g. cong-an")],
+    commune: Annotated[str | None, typer.Option(help="only this commune/ward (slug or name)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object per line")] = False,
+) -> None:
+    """List an office's open dossiers, earliest due date first (overdue on top, undated last)."""
+    from hoso.cli import _db, _settings
+    from storage import repository
+    from storage.database import session_scope
+
+    catalogue = _catalogue()
+    office = check_office(catalogue, office)
+    commune_slug = check_commune(catalogue, commune) if commune else None
+    today = today_in_vietnam()
+    with session_scope(_db(_settings())) as session:
+        rows = [queue_row(catalogue, h, d, today) for h, d in repository.office_queue(session, office, commune_slug)]
+    if as_json:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    where = f" — {catalogue.commune(commune_slug).display_name}" if commune_slug else ""
+    if not rows:
+        console.print(f"{catalogue.office(office).name}{where}: không có hồ sơ nào đang chờ.")
+        return
+    overdue = sum(1 for r in rows if r["overdue"])
+    table = Table("mã hồ sơ", "hồ sơ", "thủ tục", "xã/phường", "hạn", "thời hạn", "người nộp", title=f"{catalogue.office(office).name}{where}: {len(rows)} hồ sơ đang chờ, {overdue} quá hạn")
+    for r in rows:
+        due = date.fromisoformat(r["due"]).strftime("%d/%m/%Y") if r["due"] else "-"
+        left = days_left_text(r["days_left"])
+        table.add_row(
+            r["receipt"] or "-", r["id"][:8], r["procedure_name"] or r["procedure"] or "-", r["commune_name"] or r["commune"] or "-",
+            due, f"[red]{left}[/]" if r["overdue"] else left, r["applicant"] or "-",
+        )
+    console.print(table)
+
+
+@app.command()
+def done(
+    dossier: Annotated[str, typer.Argument(help="dossier id or a unique prefix of it")],
+    by: Annotated[str | None, typer.Option(help="who settled it (default: the login name)")] = None,
+) -> None:
+    """Close a dossier's hand-off: it leaves the office's queue and its history ends in `done`."""
+    from hoso.cli import STATUS_VI, _db, _settings
+    from storage import repository
+    from storage.database import session_scope
+
+    catalogue = _catalogue()
+    actor = by or _login_name()
+    with session_scope(_db(_settings())) as session:
+        found = repository.get(session, dossier) or repository.find_by_prefix(session, dossier)
+        if found is None:
+            raise _fail(f"Không có hồ sơ «{dossier}» (hoặc mã rút gọn trùng nhiều hồ sơ).")
+        closed = repository.settle(session, found, actor=actor)
+        if not closed:
+            status = STATUS_VI.get(found.status, found.status)
+            raise _fail(f"Hồ sơ {found.id[:8]} không nằm trong hàng chờ của cơ quan nào (trạng thái: {status}).")
+        label = found.receipt or found.id[:8]
+        office = closed[0].office
+    office_name = next((o.name for o in catalogue.offices if o.slug == office), office)
+    console.print(f"[green]✓[/] Hồ sơ {label}: {STATUS_VI.get('done', 'done')}, đã rời hàng chờ của {office_name}.")
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return "cli"

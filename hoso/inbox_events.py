@@ -1,0 +1,153 @@
+"""S3 bucket notifications (MinIO's webhook format) read as "this dossier may be ready".
+
+Pure functions over the notification JSON: no HTTP, no Prefect, so the rules
+are tested on MinIO's own samples. The mapping from an object key to its
+dossier is :func:`storage.layout.source_for_key`, the same rule the interval
+intake groups the inbox by.
+
+MinIO posts ``{"EventName": ..., "Key": "bucket/key", "Records": [...]}``,
+one record per request; each record follows the S3 format: ``eventName``
+(``s3:ObjectCreated:Put``), ``s3.bucket.name``, ``s3.object.key`` (escaped as
+a URL query value: ``+`` for a space, ``%2F`` for "/"), ``s3.object.eTag``
+and ``s3.object.size``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote_plus
+
+from hoso.masking import mask_text
+from storage.layout import source_for_key
+
+EVENT_NAME = "hoso.inbox.object-created"
+RESOURCE_PREFIX = "hoso.inbox."
+
+# Only these bring new bytes; ObjectCreated:PutTagging/PutRetention/PutLegalHold
+# change metadata of an object that is already there and would only re-run it.
+CREATED = frozenset(
+    {
+        "s3:ObjectCreated:Put",
+        "s3:ObjectCreated:Post",
+        "s3:ObjectCreated:Copy",
+        "s3:ObjectCreated:CompleteMultipartUpload",
+    }
+)
+
+# Stable ids make a re-delivered notification the same Prefect event, which the
+# Prefect server stores once and lets trigger an automation once.
+_ID_NAMESPACE = uuid.UUID("6f0f7d6e-4c1b-5d7e-9a57-686f736f2e65")
+
+
+class BadNotification(ValueError):
+    """The body is not a bucket notification at all (as opposed to one hoso ignores)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectCreated:
+    """One record of a notification, its key decoded."""
+
+    event_name: str
+    bucket: str
+    key: str
+    etag: str
+    size: int
+    event_time: str
+
+
+@dataclass(frozen=True, slots=True)
+class InboxSignal:
+    """A dossier source that an object event says may be ready to process."""
+
+    source: str
+    station: str
+    record: ObjectCreated
+
+    @property
+    def event_id(self) -> uuid.UUID:
+        """Same object, same content → same id: MinIO's retries collapse into one Prefect event."""
+        return uuid.uuid5(_ID_NAMESPACE, f"{self.record.bucket}/{self.record.key}@{self.record.etag}")
+
+    @property
+    def resource_id(self) -> str:
+        return RESOURCE_PREFIX + self.source
+
+
+@dataclass(frozen=True, slots=True)
+class Ignored:
+    key: str
+    reason: str
+
+
+def parse_notification(body: Any) -> list[ObjectCreated]:
+    """The records of a notification body (already JSON-decoded); raises :class:`BadNotification`."""
+    if not isinstance(body, Mapping) or not isinstance(body.get("Records"), list):
+        raise BadNotification("thiếu danh sách 'Records'")
+    records = []
+    for n, raw in enumerate(body["Records"]):
+        try:
+            s3 = raw["s3"]
+            obj = s3["object"]
+            records.append(
+                ObjectCreated(
+                    event_name=str(raw["eventName"]),
+                    bucket=str(s3["bucket"]["name"]),
+                    key=unquote_plus(str(obj["key"])),
+                    etag=str(obj.get("eTag") or "").strip('"'),
+                    size=int(obj.get("size") or 0),
+                    event_time=str(raw.get("eventTime") or ""),
+                )
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BadNotification(f"bản ghi {n} thiếu trường {exc}") from exc
+    return records
+
+
+def inbox_signals(records: list[ObjectCreated], inbox_bucket: str) -> tuple[list[InboxSignal], list[Ignored]]:
+    """Which dossier sources the records point at, each once; and what was ignored, and why."""
+    signals: dict[uuid.UUID, InboxSignal] = {}
+    ignored: list[Ignored] = []
+    for record in records:
+        if record.bucket != inbox_bucket:
+            ignored.append(Ignored(record.key, "không phải hộp thư đến"))
+            continue
+        if record.event_name not in CREATED:
+            ignored.append(Ignored(record.key, f"sự kiện {record.event_name} không tạo nội dung mới"))
+            continue
+        source = source_for_key(record.key)
+        if source is None:
+            reason = "tệp trong thư mục: chờ manifest.json" if record.key.count("/") >= 2 else "không thuộc thư mục của trạm quét"
+            ignored.append(Ignored(record.key, reason))
+            continue
+        signal = InboxSignal(source=source, station=source.split("/", 1)[0], record=record)
+        signals.setdefault(signal.event_id, signal)
+    return list(signals.values()), ignored
+
+
+def prefect_event_fields(signal: InboxSignal) -> dict[str, Any]:
+    """The arguments of the Prefect event for one signal (``event``, ``resource``, ``payload``, ``id``).
+
+    ``hoso.source`` is what the process-dossier deployment's trigger passes as
+    its ``source`` parameter. The payload carries no key: the source already
+    says where the object is, and payloads are shown in the Prefect UI.
+    """
+    return {
+        "event": EVENT_NAME,
+        "resource": {
+            "prefect.resource.id": signal.resource_id,
+            "prefect.resource.name": mask_text(signal.source),
+            "hoso.source": signal.source,
+            "hoso.station": signal.station,
+            "hoso.bucket": signal.record.bucket,
+        },
+        "payload": {
+            "s3_event": signal.record.event_name,
+            "etag": signal.record.etag,
+            "size": signal.record.size,
+            "event_time": signal.record.event_time,
+        },
+        "id": signal.event_id,
+    }

@@ -1,0 +1,260 @@
+"""Reading fields off form text, clean and as Tesseract vie really returns it."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.catalogue import default_catalogue
+from domain.fields import extract_fields, read_value
+from domain.model import PageInput
+from domain.text import fold
+
+BIRTH = """CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+TỜ KHAI ĐĂNG KÝ KHAI SINH
+Kính gửi: Ủy ban nhân dân phường Hoàn Kiếm, thành phố Hà Nội
+Họ, chữ đệm, tên người yêu cầu: NGUYỄN VĂN AN
+Ngày, tháng, năm sinh: 12/04/1990
+Số định danh cá nhân: 001090012345
+Nơi cư trú: số 12, phố Hàng Bạc, phường Hoàn Kiếm, thành phố Hà Nội
+Quan hệ với người được khai sinh: Cha
+Đề nghị cơ quan đăng ký khai sinh cho người dưới đây:
+Họ, chữ đệm, tên: NGUYỄN MINH KHANG
+Ngày, tháng, năm sinh: 05/03/2026
+Ghi bằng chữ: Ngày năm, tháng ba, năm hai nghìn không trăm hai mươi sáu
+Giới tính: Nam Dân tộc: Kinh Quốc tịch: Việt Nam
+Nơi sinh: Bệnh viện Phụ sản Hà Nội
+Họ, chữ đệm, tên người mẹ: TRẦN THỊ MAI
+Năm sinh: 1992 Dân tộc: Kinh Quốc tịch: Việt Nam
+Họ, chữ đệm, tên người cha: NGUYỄN VĂN AN
+Hà Nội, ngày 10 tháng 3 năm 2026
+"""
+# The same form as Tesseract vie returned it from a noisy 200 dpi scan:
+# stray marks, a label lost its colon, split words, m read as rn, O for 0.
+BIRTH_OCR = """_ CỘNG 00A XÃ Hội CHỦ NGHĨA WẲŒ NAM.
+Độc lập - - Tự do - Hạnh phúc :
+_TỜ KHAI ĐĂNG KÝ KHAI SINH
+Kính gửi Ủy ban nhân dân phường Hoàn Kiếm, thành phố Hà: Nội
+- Họ, chữ đệm, tên người yêu cầu: NGUYỄN VẰN AN
+Ngày, tháng, năm sinh: 12/O4/1990.
+Số định danh. cá nhân: O01 090 012345
+- Nơi cư trú: số 12, phố Hàng Bạc, phường Hoan Kiếm, thành phố Hà Nội
+Quan hệ với người được khai sinh: Cha :
+Đề nghị cơ quan đăng ký khai sinh cho người dưới dây.
+Họ, chữ đệm, tên: NGUYỄN MINH KHA NG
+Ngày, tháng, năm sinh 05/03/2026.
+Ghi bằng chữ: Ngày 7 năm, nh Dv ba, năm hai nghìn không trăm hai
+Giới tính: Nam Dân: tộc: Kinh Quốc tịch: Việt Nam
+Nơi sinh: Bệnh viện Phụ sản Hà Nội
+_._ Họ, chữ đệm, tên người rne: TRẦN THỊ MAI
+- Họ, chữ đệm, tên người cha: NGUYỄN VĂN AN
+"""
+MARRIAGE = """TỜ KHAI ĐĂNG KÝ KẾT HÔN
+Kính gửi: Ủy ban nhân dân phường Cầu Giấy, thành phố Hà Nội
+THÔNG TIN BÊN NỮ
+Họ, chữ đệm, tên: TRẦN THỊ HUYỀN
+Ngày, tháng, năm sinh: 04/11/2000
+Nơi cư trú: số 2, phố Xuân Thủy, phường Cầu Giấy, thành phố Hà Nội
+Số định danh cá nhân: 001300240246
+THÔNG TIN BÊN NAM
+Họ, chữ đệm, tên: LÝ MINH NGHĨA
+Ngày, tháng, năm sinh: 19/12/1993
+Nơi cư trú: số 2, phố Hoàng Hoa Thám, phường Ngọc Hà, thành phố Hà Nội
+Số định danh cá nhân: 040093442761
+"""
+CT01 = """Mẫu CT01 ban hành kèm theo Thông tư số 66/2023/TT-BCA
+TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ
+Kính gửi: Công an phường Ngọc Hà, thành phố Hà Nội
+1. Họ, chữ đệm và tên: HOÀNG THỊ QUỲNH
+2. Ngày, tháng, năm sinh: 20/06/1978
+3. Giới tính: Nữ
+4. Số định danh cá nhân: 030178706116
+5. Số điện thoại liên hệ: 0701589597
+7. Họ, chữ đệm và tên chủ hộ: LÊ VĂN BÌNH
+9. Số định danh cá nhân của chủ hộ: 001065123456
+10. Nội dung đề nghị: Đăng ký tạm trú tại chỗ ở thuê
+11. Địa chỉ chỗ ở đề nghị đăng ký: số 159, phố Đội Cấn, phường Ngọc Hà, thành phố Hà Nội
+"""
+BUSINESS = """GIẤY ĐỀ NGHỊ ĐĂNG KÝ HỘ KINH DOANH
+Kính gửi: Phòng Kinh tế, Hạ tầng và Đô thị phường Hoàn Kiếm, thành phố Hà Nội
+1. Tên hộ kinh doanh (ghi bằng chữ in hoa): HỘ KINH DOANH PHỞ HÀ THÀNH
+2. Địa chỉ trụ sở hộ kinh doanh: số 5, phố Hàng Gai, phường Hoàn Kiếm, thành phố Hà Nội
+3. Ngành, nghề kinh doanh: Dịch vụ ăn uống
+4. Vốn kinh doanh: 200.000.000 đồng
+5. Số lượng lao động: 3
+6. Thông tin về chủ hộ kinh doanh:
+Họ, chữ đệm và tên: PHẠM THU HÀ
+Ngày, tháng, năm sinh: 01/02/1985
+Giới tính: Nữ
+Số định danh cá nhân: 001185000123
+Mã số thuế: 001185000123
+"""
+PERMIT = """ĐƠN ĐỀ NGHỊ CẤP GIẤY PHÉP XÂY DỰNG
+Kính gửi: Ủy ban nhân dân phường Hà Đông, thành phố Hà Nội
+1. Thông tin về chủ đầu tư:
+Tên chủ đầu tư: ĐỖ QUANG HUY
+Ngày, tháng, năm sinh: 03/07/1975
+Số định danh cá nhân: 001075765432
+2. Thông tin công trình:
+Địa điểm xây dựng: số 8, phố Quang Trung, phường Hà Đông, thành phố Hà Nội
+Giấy chứng nhận quyền sử dụng đất số: CX 0l2345
+Tổng diện tích sàn: 320 m2
+Số tầng: 4
+"""
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return default_catalogue()
+
+
+def _values(procedure, text, catalogue, confidence=100.0):
+    return {k: v.value for k, v in extract_fields(procedure, [PageInput(text, confidence)], catalogue).items()}
+
+
+def test_birth_registration_fields(catalogue) -> None:
+    assert _values("khai-sinh", BIRTH, catalogue) == {
+        "applicant_name": "Nguyễn Văn An",
+        "applicant_dob": "12/04/1990",
+        "applicant_id": "001090012345",
+        "applicant_address": "số 12, phố Hàng Bạc, phường Hoàn Kiếm, thành phố Hà Nội",
+        "relationship": "Cha",
+        "child_name": "Nguyễn Minh Khang",
+        "child_dob": "05/03/2026",
+        "child_sex": "Nam",
+        "birth_place": "Bệnh viện Phụ sản Hà Nội",
+        "mother_name": "Trần Thị Mai",
+        "father_name": "Nguyễn Văn An",
+    }
+
+
+def test_text_layer_values_are_fully_trusted(catalogue) -> None:
+    fields = extract_fields("khai-sinh", [PageInput(BIRTH, 100.0)], catalogue)
+    assert fields["applicant_id"].confidence == 1.0
+
+
+def test_birth_registration_from_tesseract_output(catalogue) -> None:
+    fields = extract_fields("khai-sinh", [PageInput(BIRTH_OCR, 78.0)], catalogue)
+    values = {k: v.value for k, v in fields.items()}
+    assert values["applicant_id"] == "001090012345"
+    assert values["applicant_dob"] == "12/04/1990"
+    assert values["child_name"] == "Nguyễn Minh Khang"
+    assert values["child_dob"] == "05/03/2026"
+    assert values["child_sex"] == "Nam"
+    assert values["mother_name"] == "Trần Thị Mai"
+    # Repairs and OCR doubt lower the confidence below a text layer's.
+    assert fields["applicant_id"].confidence < 0.78
+    assert fields["child_name"].confidence < fields["birth_place"].confidence
+
+
+def test_diacritics_stripped_form(catalogue) -> None:
+    values = _values("khai-sinh", fold(BIRTH).upper(), catalogue)
+    assert values["applicant_name"] == "Nguyen Van An"
+    assert values["applicant_id"] == "001090012345"
+    assert values["child_dob"] == "05/03/2026"
+
+
+def test_sections_tell_bride_from_groom(catalogue) -> None:
+    values = _values("ket-hon", MARRIAGE, catalogue)
+    assert values["bride_name"] == "Trần Thị Huyền" and values["bride_id"] == "001300240246"
+    assert values["groom_name"] == "Lý Minh Nghĩa" and values["groom_dob"] == "19/12/1993"
+    assert values["applicant_name"] == values["bride_name"]
+    assert values["applicant_id"] == values["bride_id"]
+
+
+def test_numbered_ct01_and_longer_labels_win(catalogue) -> None:
+    values = _values("tam-tru", CT01, catalogue)
+    assert values["applicant_name"] == "Hoàng Thị Quỳnh"
+    assert values["applicant_sex"] == "Nữ"
+    assert values["applicant_id"] == "030178706116"
+    assert values["head_name"] == "Lê Văn Bình"
+    assert values["head_id"] == "001065123456"
+    assert values["phone"] == "0701589597"
+    assert values["request"].startswith("Đăng ký tạm trú")
+
+
+def test_household_business_fields(catalogue) -> None:
+    values = _values("ho-kinh-doanh", BUSINESS, catalogue)
+    assert values["business_name"] == "HỘ KINH DOANH PHỞ HÀ THÀNH"
+    assert values["capital"] == "200000000"
+    assert values["employees"] == "3"
+    assert values["applicant_name"] == "Phạm Thu Hà"
+    assert values["tax_code"] == "001185000123"
+
+
+def test_building_permit_fields(catalogue) -> None:
+    values = _values("giay-phep-xay-dung", PERMIT, catalogue)
+    assert values["applicant_name"] == "Đỗ Quang Huy"
+    assert values["land_cert"] == "CX 012345"
+    assert values["floor_area"] == "320"
+    assert values["floors"] == "4"
+
+
+def test_unknown_procedure_still_reads_the_applicant(catalogue) -> None:
+    values = _values(None, "ĐƠN GÌ ĐÓ\nHọ và tên: Lê Thị Hoa\nSố CCCD: 0 0 1 1 8 5 0 0 0 1 2 3", catalogue)
+    assert values == {"applicant_name": "Lê Thị Hoa", "applicant_id": "001185000123"}
+
+
+def test_blank_values_are_absent(catalogue) -> None:
+    text = BIRTH.replace("Nơi sinh: Bệnh viện Phụ sản Hà Nội", "Nơi sinh: ..................")
+    assert "birth_place" not in _values("khai-sinh", text, catalogue)
+
+
+def test_attachment_pages_are_not_read_as_the_form(catalogue) -> None:
+    certificate = "GIẤY CHỨNG SINH\nHọ, chữ đệm, tên người yêu cầu: NGƯỜI KHÁC\nSố định danh cá nhân: 001999999999"
+    fields = extract_fields("khai-sinh", [PageInput(certificate), PageInput(BIRTH)], catalogue)
+    assert fields["applicant_name"].value == "Nguyễn Văn An"
+
+
+@pytest.mark.parametrize(
+    ("kind", "raw", "value"),
+    [
+        ("personal_id", "0 0 1 2 0 3 0 1 2 3 4 5", "001203012345"),
+        ("personal_id", "O01203O12345", "001203012345"),
+        ("personal_id", "CCCD số 001203012345 cấp ngày 01/01/2021", "001203012345"),
+        ("date", "ngày 05 tháng 3 năm 2024", "05/03/2024"),
+        ("date", "O5/O3/2O24", "05/03/2024"),
+        ("sex", "Nừ", "Nữ"),
+        ("name", "DƯƠ NG NGỌC HƯƠNG", "Dương Ngọc Hương"),
+        ("money", "150.000.000 đồng", "150000000"),
+        ("land_cert", "A8 l23456", "AB 123456"),
+        ("area", "120,5 m2", "120.5"),
+    ],
+)
+def test_read_value(kind: str, raw: str, value: str) -> None:
+    reading = read_value(kind, raw)
+    assert reading is not None and reading[0] == value
+
+
+def test_name_with_ocr_garbage_is_less_sure() -> None:
+    clean, noisy = read_value("name", "Nguyễn Văn An"), read_value("name", "Nguyễn Văn 4n")
+    assert clean is not None and noisy is not None and noisy[1] < clean[1]
+
+
+def test_marks_lost_on_one_line_come_back_from_another(catalogue) -> None:
+    # Tesseract (vie+eng) read the capitals without marks on the applicant's line only.
+    text = BIRTH.replace("NGUYỄN VĂN AN\nNgày, tháng, năm sinh: 12/04/1990",
+                         "NGUYEN VAN AN\nNgày, tháng, năm sinh: 12/04/1990", 1)
+    assert "Họ, chữ đệm, tên người yêu cầu: NGUYEN VAN AN" in text
+    assert _values("khai-sinh", text, catalogue, confidence=90.0)["applicant_name"] == "Nguyễn Văn An"
+
+
+def test_marks_read_wrongly_are_not_overwritten(catalogue) -> None:
+    text = BIRTH.replace("người yêu cầu: NGUYỄN VĂN AN", "người yêu cầu: NGUYỄN VĂN ÁN")
+    assert _values("khai-sinh", text, catalogue, confidence=90.0)["applicant_name"] == "Nguyễn Văn Án"
+
+
+@pytest.mark.parametrize(("printed", "read"), [("NGUYÊN THỊ MAI", "Nguyễn Thị Mai"), ("TRẤN VĂN BA", "Trần Văn Ba")])
+def test_family_name_marks_are_repaired(catalogue, printed: str, read: str) -> None:
+    text = f"TỜ KHAI ĐĂNG KÝ KHAI SINH\nHọ, chữ đệm, tên người yêu cầu: {printed}"
+    assert _values("khai-sinh", text, catalogue, confidence=88.0)["applicant_name"] == read
+
+
+def test_given_names_are_never_guessed(catalogue) -> None:
+    text = "TỜ KHAI ĐĂNG KÝ KHAI SINH\nHọ, chữ đệm, tên người yêu cầu: NGUYỄN THỊ THỤ"
+    assert _values("khai-sinh", text, catalogue, confidence=88.0)["applicant_name"] == "Nguyễn Thị Thụ"
+
+
+def test_id_with_specks_read_as_an_extra_group(catalogue) -> None:
+    text = BIRTH.replace("Số định danh cá nhân: 001090012345", "$6 định danh cá nhân: 001090012345 3")
+    assert _values("khai-sinh", text, catalogue, confidence=90.0)["applicant_id"] == "001090012345"
