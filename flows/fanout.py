@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
 
-def run_each(child: Callable[[T], dict[str, Any]], items: Sequence[T], max_concurrency: int) -> list[dict[str, Any]]:
-    """Results in item order; a child that raised yields ``{"status": "failed", "error": ...}``."""
+def run_each(
+    child: Callable[[T], dict[str, Any]],
+    items: Sequence[T],
+    max_concurrency: int,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Results in item order; a child that raised yields ``{"status": "failed", "error": ...}``.
+
+    ``on_progress(done, total)`` is called from this thread as children finish.
+    """
 
     def one(item: T) -> dict[str, Any]:
         try:
@@ -27,4 +35,7 @@ def run_each(child: Callable[[T], dict[str, Any]], items: Sequence[T], max_concu
 
     with ThreadPoolExecutor(max_workers=max(1, max_concurrency), thread_name_prefix="hoso-dossier") as pool:
         futures = [pool.submit(contextvars.copy_context().run, one, item) for item in items]
+        if on_progress:
+            for done, _ in enumerate(as_completed(futures), start=1):
+                on_progress(done, len(futures))
         return [f.result() for f in futures]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from prefect import flow, get_run_logger
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_progress_artifact, create_table_artifact, update_progress_artifact
 
 from flows.fanout import run_each
 from flows.process_dossier import process_dossier
@@ -22,7 +22,13 @@ def intake(max_concurrency: int | None = None) -> dict[str, Any]:
     items, waiting = discover(res.store)
     logger.info("Hộp thư đến: %d hồ sơ chờ xử lý, %d đang tải lên.", len(items), len(waiting))
     limit = max_concurrency or res.settings.intake_concurrency
-    results = run_each(lambda item: process_dossier(source=item.source), items, limit)
+    progress = create_progress_artifact(progress=0.0, description=f"Tiến độ lô {len(items)} hồ sơ") if items else None
+
+    def report(done: int, total: int) -> None:
+        if progress is not None:
+            update_progress_artifact(progress, progress=100.0 * done / total)
+
+    results = run_each(lambda item: process_dossier(source=item.source), items, limit, report)
     rows = [{"nguồn": mask_text(i.source), "hồ sơ": r.get("dossier", ""), "trạng thái": r.get("status", "")} for i, r in zip(items, results)]
     rows += [{"nguồn": mask_text(w.source), "hồ sơ": "", "trạng thái": f"chờ: {w.reason}"} for w in waiting]
     if rows:

@@ -14,6 +14,7 @@ from hoso.resources import resources
 from tasks.discover import locate
 from tasks.fetch import fetch
 from tasks.finalize import finalize
+from tasks.publish import publish_task
 from tasks.register import claim, register
 
 
@@ -48,5 +49,6 @@ def process_dossier(source: str) -> dict[str, Any]:
     files = fetch(res.store, item)
     status = assess_dossier(res, registered.dossier_id, files, registered.received_at)
     finalize(res.store, res.db_url, registered.dossier_id, item)
+    publish_task(res.store, res.db_url, res.catalogue, registered.dossier_id)
     logger.info("Hồ sơ %s: %s", registered.dossier_id, status)
     return {"dossier": registered.dossier_id, "status": status}

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from prefect import flow, get_run_logger
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_markdown_artifact
 
+from domain.deadlines import local_time
 from flows.fanout import run_each
 from flows.pipeline import assess_dossier
 from flows.process_dossier import owner, process_dossier
 from hoso.resources import PIPELINE_VERSION, resources
 from tasks.fetch import fetch_archived
-from tasks.lookup import select_task, state_task
+from tasks.publish import nightly_report, publish_task
+from tasks.lookup import open_summary_task, select_task, state_task
 from tasks.register import claim
 
 
@@ -30,6 +33,7 @@ def reassess_dossier(dossier_id: str) -> dict[str, Any]:
         return {"dossier": dossier_id, "before": state.status, "status": "claimed-elsewhere"}
     files = fetch_archived(res.store, res.db_url, dossier_id)
     status = assess_dossier(res, dossier_id, files, state.received_at)
+    publish_task(res.store, res.db_url, res.catalogue, dossier_id)
     return {"dossier": dossier_id, "before": state.status, "status": status}
 
 
@@ -41,10 +45,7 @@ def reprocess(max_concurrency: int | None = None) -> dict[str, Any]:
     logger.info("Chạy lại %d hồ sơ.", len(ids))
     results = run_each(lambda dossier_id: reassess_dossier(dossier_id=dossier_id), ids, max_concurrency or res.settings.intake_concurrency)
     changed = sum(1 for r in results if r.get("before") != r.get("status"))
-    create_table_artifact(
-        key="reprocess-summary",
-        table=[{"hồ sơ": r.get("dossier", ""), "trước": r.get("before", ""), "sau": r.get("status", "")} for r in results]
-        or [{"hồ sơ": "", "trước": "", "sau": "không có hồ sơ nào"}],
-        description=f"Chạy lại {len(results)} hồ sơ, {changed} đổi kết quả",
-    )
+    today = local_time(datetime.now(timezone.utc)).date()
+    summary = open_summary_task(res.db_url, today)
+    create_markdown_artifact(key="bao-cao-dem", markdown=nightly_report(results, changed, summary), description="Báo cáo chạy lại hằng đêm")
     return {"reprocessed": len(results), "changed": changed, "results": results}

@@ -37,6 +37,18 @@ def mask_text(text: str) -> str:
     return mask_date(_DIGIT_RUN.sub(lambda m: mask_id(m.group(1)), text))
 
 
+# Field kinds of the catalogue (domain/data/procedures.yaml) that hold personal data.
+_BY_KIND = {"personal_id": mask_id, "tax_code": mask_id, "phone": mask_id, "name": mask_name, "date": mask_date}
+
+
+def mask_by_kind(kind: str, value: str) -> str:
+    """Mask a field by the kind the catalogue gives it; free text still loses IDs and dates."""
+    masker = _BY_KIND.get(kind)
+    if masker is mask_date and "/" not in value:
+        return "****"
+    return masker(value) if masker else mask_text(value)
+
+
 PERSONAL_FIELDS_ID = ("_id", "so_dinh_danh", "cccd", "tax_code", "ma_so_thue")
 PERSONAL_FIELDS_NAME = ("_name", "ho_ten")
 PERSONAL_FIELDS_DATE = ("_dob", "birth", "ngay_sinh", "date_of_birth")

@@ -280,3 +280,15 @@ def settle(session: Session, dossier: Dossier, *, actor: str, reason: str = "") 
         handoff.closed_at = now
     set_status(session, dossier, "done", actor=actor, reason=reason or f"{handoffs[0].office}: đã giải quyết")
     return handoffs
+
+
+# --- What is still open, for the nightly report and the offices' daily lists ------------
+
+
+def open_dossiers(session: Session) -> list[Dossier]:
+    """Dossiers someone still has to act on: awaiting review, or routed and not yet settled by the office."""
+    return list(
+        session.scalars(
+            select(Dossier).where(Dossier.status.in_(["needs_review", "routed"])).order_by(Dossier.due.is_(None), Dossier.due, Dossier.received_at)
+        )
+    )

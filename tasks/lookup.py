@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -31,6 +31,32 @@ def dossier_state(db_url: str, dossier_id: str) -> DossierState | None:
 def dossiers_to_reprocess(db_url: str, pipeline_version: int) -> list[str]:
     with session_scope(db_url) as session:
         return repository.needing_reprocess(session, pipeline_version)
+
+
+@dataclass(frozen=True)
+class OpenSummary:
+    needs_review: int
+    routed_open: int
+    overdue: int
+    oldest_overdue: tuple[str, date] | None  # (receipt, due)
+
+
+def open_summary(db_url: str, today: date) -> OpenSummary:
+    with session_scope(db_url) as session:
+        rows = repository.open_dossiers(session)
+        overdue = [d for d in rows if d.due and d.due < today]
+        oldest = min(overdue, key=lambda d: d.due) if overdue else None  # type: ignore[arg-type,return-value]
+        return OpenSummary(
+            needs_review=sum(1 for d in rows if d.status == "needs_review"),
+            routed_open=sum(1 for d in rows if d.status == "routed"),
+            overdue=len(overdue),
+            oldest_overdue=(oldest.receipt or oldest.id, oldest.due) if oldest and oldest.due else None,
+        )
+
+
+@task(name="open-summary", cache_policy=NO_CACHE, **IO_RETRIES)
+def open_summary_task(db_url: str, today: date) -> OpenSummary:
+    return open_summary(db_url, today)
 
 
 @task(name="dossier-state", cache_policy=NO_CACHE, **IO_RETRIES)

@@ -1,0 +1,132 @@
+"""Tell officials, in the Prefect UI, what hoso did with a dossier — with personal data masked.
+
+The run is renamed for what it carries and tagged so the UI's filters work
+(procedure, office, commune, station); a Markdown artifact shows the verdict.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from prefect import task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
+from prefect.runtime import flow_run
+
+from domain.catalogue import Catalogue
+from domain.deadlines import local_time
+from hoso.masking import mask_by_kind, mask_name
+from storage import repository
+from storage.database import session_scope
+from storage.objects import ObjectStore
+from tasks.lookup import OpenSummary
+from tasks.retry import IO_RETRIES
+
+STATUS_VI = {
+    "routed": "đã chuyển cơ quan xử lý",
+    "needs_review": "cần cán bộ xem xét",
+    "rejected": "trả lại (không hợp lệ)",
+    "quarantined": "cách ly (tệp không đọc được)",
+}
+LINK_LIFETIME = timedelta(days=7)
+
+
+def _field_kind(catalogue: Catalogue, procedure: str | None, name: str) -> str:
+    if procedure:
+        try:
+            return catalogue.procedure(procedure).field(name).kind
+        except (KeyError, ValueError, LookupError):
+            pass
+    return "name" if name.endswith("_name") else "personal_id" if name.endswith("_id") else "text"
+
+
+def run_name(record: dict[str, Any]) -> str:
+    """``khai-sinh · 000.00.00.H30-261125-0001 · N. V. A.``: what the run carries, no personal data."""
+    applicant = record["fields"].get("applicant_name") or ""
+    parts = [record["procedure"] or "chưa rõ thủ tục", record["receipt"] or record["id"][:8], mask_name(applicant) if applicant else ""]
+    return " · ".join(p for p in parts if p)
+
+
+def run_tags(record: dict[str, Any]) -> list[str]:
+    tags = [f"trạng-thái:{record['status']}", f"trạm:{record['station']}"]
+    for key, label in (("procedure", "thủ-tục"), ("office", "cơ-quan"), ("commune", "xã-phường")):
+        if record[key]:
+            tags.append(f"{label}:{record[key]}")
+    return tags
+
+
+def dossier_markdown(record: dict[str, Any], confidence: dict[str, float], catalogue: Catalogue, link: str | None, today: date) -> str:
+    """The artifact an official reads: verdict, where it went, what is wrong, when it is due."""
+    procedure = catalogue.procedure(record["procedure"]).name if record["procedure"] else "chưa nhận dạng được"
+    office = (
+        catalogue.office_name(record["office"], record["commune"]) if record["office"] and record["commune"] else "chưa xác định"
+    )
+    lines = [
+        f"# Hồ sơ {record['receipt'] or record['id']}",
+        "",
+        f"- **Thủ tục:** {procedure}",
+        f"- **Nơi nhận:** {office}",
+        f"- **Trạng thái:** {STATUS_VI.get(record['status'], record['status'])}",
+    ]
+    if record["due"]:
+        due = date.fromisoformat(record["due"])
+        late = (today - due).days
+        when = f"quá hạn {late} ngày" if late > 0 else "hôm nay" if late == 0 else f"còn {-late} ngày"
+        lines.append(f"- **Hạn giải quyết:** {due:%d/%m/%Y} ({when})")
+    if record.get("duplicate_of"):
+        lines.append(f"- **Trùng với hồ sơ:** {record['duplicate_of']}")
+    if link:
+        lines.append(f"- **Bản lưu trữ (tìm kiếm được):** [mở tệp PDF]({link}) — liên kết có hạn {LINK_LIFETIME.days} ngày")
+    if record["problems"]:
+        lines += ["", "## Vấn đề", ""]
+        lines += [f"- `{p['code']}` ({p['severity']}): {p['message']}" for p in record["problems"]]
+    if record["fields"]:
+        lines += ["", "## Thông tin đọc được", "", "| trường | giá trị (đã che) | độ tin cậy |", "|---|---|---:|"]
+        for name, value in record["fields"].items():
+            kind = _field_kind(catalogue, record["procedure"], name)
+            shown = mask_by_kind(kind, str(value)) if value else ""
+            lines.append(f"| {name} | {shown} | {confidence.get(name, 0):.0%} |")
+    return "\n".join(lines)
+
+
+def archive_link(store: ObjectStore, record: dict[str, Any]) -> str | None:
+    """The searchable PDF when OCR made one, else the first original."""
+    keys = [o.key for o in store.list("archive", f"dossiers/{record['id']}/searchable/")]
+    keys = keys or [f["archive_key"] for f in record.get("files", [])[:1]]
+    return store.presigned_url("archive", keys[0], LINK_LIFETIME) if keys else None
+
+
+def publish(store: ObjectStore, db_url: str, catalogue: Catalogue, dossier_id: str, today: date) -> str:
+    with session_scope(db_url) as session:
+        dossier = repository.get(session, dossier_id)
+        assert dossier is not None
+        record = repository.as_json(dossier, with_pages=True)
+    name = run_name(record)
+    if flow_run.id:
+        with get_client(sync_client=True) as client:
+            client.update_flow_run(flow_run.id, name=name, tags=[*flow_run.tags, *run_tags(record)])
+    markdown = dossier_markdown(record, record.get("field_confidence", {}), catalogue, archive_link(store, record), today)
+    create_markdown_artifact(markdown=markdown, key=f"ho-so-{dossier_id}", description=name)
+    return name
+
+
+@task(name="publish", cache_policy=NO_CACHE, **IO_RETRIES)
+def publish_task(store: ObjectStore, db_url: str, catalogue: Catalogue, dossier_id: str) -> str:
+    return publish(store, db_url, catalogue, dossier_id, local_time(datetime.now(timezone.utc)).date())
+
+
+def nightly_report(results: list[dict[str, Any]], changed: int, summary: OpenSummary) -> str:
+    oldest = summary.oldest_overdue
+    lines = [
+        "# Báo cáo chạy lại hằng đêm",
+        "",
+        f"- Đã chạy lại: **{len(results)}** hồ sơ, **{changed}** đổi kết quả",
+        f"- Còn mở: **{summary.needs_review}** cần xem xét, **{summary.routed_open}** đang ở cơ quan xử lý",
+        f"- Quá hạn: **{summary.overdue}**" + (f"; lâu nhất: {oldest[0]}, hạn {oldest[1]:%d/%m/%Y}" if oldest else ""),
+    ]
+    if results:
+        lines += ["", "| hồ sơ | trước | sau |", "|---|---|---|"]
+        lines += [f"| {r.get('dossier', '')} | {r.get('before', '')} | {r.get('status', '')} |" for r in results]
+    return "\n".join(lines)
