@@ -15,6 +15,7 @@ from tasks.discover import locate
 from tasks.fetch import fetch
 from tasks.finalize import finalize
 from tasks.publish import publish_task
+from tasks.review import request_review_task
 from tasks.register import claim, register
 
 
@@ -50,5 +51,7 @@ def process_dossier(source: str) -> dict[str, Any]:
     status = assess_dossier(res, registered.dossier_id, files, registered.received_at)
     finalize(res.store, res.db_url, registered.dossier_id, item)
     publish_task(res.store, res.db_url, res.catalogue, registered.dossier_id)
+    if status == "needs_review":
+        request_review_task(registered.dossier_id)
     logger.info("Hồ sơ %s: %s", registered.dossier_id, status)
     return {"dossier": registered.dossier_id, "status": status}

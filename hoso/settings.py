@@ -41,6 +41,7 @@ class Settings(BaseSettings):
 
     # Pipeline
     intake_concurrency: int = Field(2, ge=1, le=64)
+    review_timeout_s: int = Field(8 * 3600, ge=1, description="how long a review waits in the UI before the nightly job takes over")
     claim_lease_s: float = Field(1800.0, gt=0, description="how long a run may hold a dossier before another may resume it")
     max_file_bytes: int = Field(50 * 1024 * 1024, ge=1)
     unit_code: str = Field("000.00.00.H30", description="receiving unit code for receipt numbers")

@@ -170,6 +170,10 @@ def replace_assessment(
     dossier.ocr_version = ocr_version
 
 
+def add_problem(dossier: Dossier, code: str, message: str, severity: str) -> None:
+    dossier.problems.append(Problem(code=code, message=message, severity=severity))
+
+
 def next_receipt_sequence(session: Session, unit_code: str, day: date) -> int:
     """The next number of the day for this unit.
 
