@@ -40,7 +40,7 @@ def assess_dossier(res: Resources, dossier_id: str, files: list[InputFile], rece
     archive_originals(res.store, res.db_url, dossier_id, files)
     if duplicate_task(res.db_url, res.catalogue, dossier_id):
         return "rejected"
-    texts = extract_text(files, res.ocr, res.settings.max_file_bytes)
+    texts = extract_text(res.store, files, res.ocr, res.settings.max_file_bytes, res.settings.ocr_workers)
     if isinstance(texts, InputError):
         quarantine_task(res.store, res.db_url, dossier_id, files, texts)
         return "quarantined"

@@ -64,11 +64,13 @@ def up() -> None:
 def _apply_automations(settings: Settings) -> None:
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from hoso.automations import ensure_automations
+    from hoso.orchestration import ensure_automations, ensure_ocr_limit, ocr_limit_name
 
     with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}):
         for name in ensure_automations():
             console.print(f"[green]✓[/] automation «{name}»")
+        if ensure_ocr_limit(settings.ocr_workers):
+            console.print(f"[green]✓[/] giới hạn đồng thời «{ocr_limit_name()}»: {settings.ocr_workers} trang OCR cùng lúc")
 
 
 @app.command()

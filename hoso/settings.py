@@ -6,6 +6,7 @@ values down; nothing below the edge reads ``os.environ``.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -40,7 +41,7 @@ class Settings(BaseSettings):
     events_token: SecretStr | None = Field(None, description="the webhook's auth_token; when set, a request without it is refused")
 
     # Pipeline
-    intake_concurrency: int = Field(2, ge=1, le=64)
+    intake_concurrency: int = Field(4, ge=1, le=64, description="dossiers in flight at once in one intake run")
     review_timeout_s: int = Field(8 * 3600, ge=1, description="how long a review waits in the UI before the nightly job takes over")
     claim_lease_s: float = Field(1800.0, gt=0, description="how long a run may hold a dossier before another may resume it")
     max_file_bytes: int = Field(50 * 1024 * 1024, ge=1)
@@ -53,6 +54,8 @@ class Settings(BaseSettings):
     ocr_page_timeout_s: float = Field(120.0, gt=0)
     ocr_max_pages: int = Field(50, ge=1)
     ocr_max_page_pixels: int = Field(60_000_000, ge=1_000_000)
+    ocr_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, description="pages OCRed at once on this machine")
+    ocr_searchable_pdf: bool = True
 
     @field_validator("home")
     @classmethod
@@ -73,6 +76,7 @@ class Settings(BaseSettings):
             page_timeout_s=self.ocr_page_timeout_s,
             max_pages=self.ocr_max_pages,
             max_page_pixels=self.ocr_max_page_pixels,
+            searchable_pdf=self.ocr_searchable_pdf,
         )
 
     @property

@@ -8,7 +8,8 @@ the whole file, and a dossier of many pages uses the CPUs it was given.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from hoso.errors import InputError
@@ -24,23 +25,32 @@ from ocr.text import text_figures, text_layer_is_usable
 TEXT_LAYER_CONFIDENCE = 100.0
 
 
-def read_document(data: bytes, options: OcrOptions, *, name: str = "", workers: int = 1) -> DocumentResult:
+def read_document(
+    data: bytes,
+    options: OcrOptions,
+    *,
+    name: str = "",
+    workers: int = 1,
+    slot: Callable[[], AbstractContextManager[object]] = nullcontext,
+) -> DocumentResult:
     """Read every page of a PDF or picture file.
 
     Raises an ``InputError`` subclass for a file that can never be read
     (empty, not a document, corrupt, encrypted, over a limit); ``name`` is
     only used to say which file in that error's detail.  ``workers`` is the
     number of pages OCRed at once: the caller's CPU budget, not part of the
-    output, so it is not an option.
+    output, so it is not an option. ``slot`` is the hook where a caller that
+    shares the machine with others (the pipeline's concurrency limit) makes each
+    page wait for a free core before Tesseract starts.
     """
     try:
         media_type = sniff_media_type(data)
         if media_type == PDF:
             with PdfSource(data, options) as pdf:
-                outcomes = _run_pages(_pdf_pages(pdf, options), options, workers)
+                outcomes = _run_pages(_pdf_pages(pdf, options), options, workers, slot)
                 searchable = merge_pages(outcomes, pdf.document) if options.searchable_pdf else None
         else:
-            outcomes = _run_pages(image_pages(data, media_type, options), options, workers)
+            outcomes = _run_pages(image_pages(data, media_type, options), options, workers, slot)
             searchable = merge_pages(outcomes, None) if options.searchable_pdf else None
     except InputError as exc:
         if name:
@@ -72,7 +82,10 @@ def _pdf_pages(pdf: PdfSource, options: OcrOptions) -> Iterator[PageOutcome | Pa
 
 
 def _run_pages(
-    pages: Iterable[PageOutcome | PageImage], options: OcrOptions, workers: int
+    pages: Iterable[PageOutcome | PageImage],
+    options: OcrOptions,
+    workers: int,
+    slot: Callable[[], AbstractContextManager[object]],
 ) -> list[PageOutcome]:
     """OCR the page images in parallel, in page order, with at most ``workers + 1`` images in memory."""
     slots: list[Future[PageOutcome] | PageOutcome] = []
@@ -85,9 +98,14 @@ def _run_pages(
                 continue
             while len(running) >= max(1, workers):
                 _, running = wait(running, return_when=FIRST_COMPLETED)
-            future = pool.submit(ocr_page, page, options)
+            future = pool.submit(_in_slot, slot, page, options)
             running.add(future)
             slots.append(future)
         return [slot.result() if isinstance(slot, Future) else slot for slot in slots]
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _in_slot(slot: Callable[[], AbstractContextManager[object]], page: PageImage, options: OcrOptions) -> PageOutcome:
+    with slot():
+        return ocr_page(page, options)

@@ -1,15 +1,29 @@
-"""Text of every page: the PDF's own text layer where it has one, Tesseract otherwise."""
+"""Text of every page: the PDF's own text layer where it has one, Tesseract otherwise.
+
+Results are cached by content (tasks/ocr_cache.py). OCR shares the machine:
+each page waits for one of this process's ``ocr_workers`` cores (the hook
+``read_document`` offers), and each file holds a slot of the machine-wide
+Prefect concurrency limit ``ocr-<host>`` that `hoso up` creates, so several
+workers on one machine do not oversubscribe it either.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
-from hoso.errors import InputError
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.concurrency.sync import concurrency
 
+from hoso.errors import InputError
+from hoso.orchestration import ocr_limit_name
 from ocr import read_document
 from ocr.model import DocumentResult, OcrOptions
+from storage.objects import ObjectStore
+from tasks import ocr_cache
 from tasks.fetch import InputFile, check_limits
 
 
@@ -17,20 +31,54 @@ from tasks.fetch import InputFile, check_limits
 class FileText:
     name: str
     result: DocumentResult
+    cached: bool = False
 
 
-def read_files(files: list[InputFile], options: OcrOptions, max_file_bytes: int) -> list[FileText]:
+_CORES: dict[int, threading.BoundedSemaphore] = {}
+_CORES_LOCK = threading.Lock()
+
+
+def cores(budget: int) -> threading.BoundedSemaphore:
+    """This process's OCR cores: one semaphore shared by every dossier thread."""
+    with _CORES_LOCK:
+        return _CORES.setdefault(budget, threading.BoundedSemaphore(budget))
+
+
+Slot = Callable[[], AbstractContextManager[object]]
+
+
+def machine_slot() -> AbstractContextManager[object]:
+    """One slot of this machine's Prefect concurrency limit (a no-op where `hoso up` did not create it)."""
+    return concurrency(ocr_limit_name(), occupy=1, strict=False)
+
+
+def read_file(store: ObjectStore, f: InputFile, options: OcrOptions, budget: int, machine: Slot = nullcontext) -> FileText:
+    key = ocr_cache.cache_key(f.sha256, options)
+    cached = ocr_cache.load(store, key)
+    if cached is not None:
+        return FileText(name=f.name, result=cached, cached=True)
+    with machine():
+        result = read_document(f.data, options, name=f.name, workers=1, slot=lambda: cores(budget))
+    ocr_cache.save(store, key, result)
+    return FileText(name=f.name, result=result)
+
+
+def read_files(
+    store: ObjectStore, files: list[InputFile], options: OcrOptions, max_file_bytes: int, budget: int, machine: Slot = nullcontext
+) -> list[FileText]:
     """Raises an InputError (→ quarantine) for a file that is not a readable document."""
     check_limits(files, max_file_bytes)
-    return [FileText(name=f.name, result=read_document(f.data, options, name=f.name)) for f in files]
+    return [read_file(store, f, options, budget, machine) for f in files]
 
 
 @task(name="extract-text", cache_policy=NO_CACHE)
-def extract_text(files: list[InputFile], options: OcrOptions, max_file_bytes: int) -> list[FileText] | InputError:
+def extract_text(
+    store: ObjectStore, files: list[InputFile], options: OcrOptions, max_file_bytes: int, budget: int
+) -> list[FileText] | InputError:
     """Bad input is an expected outcome, not a failure: it is returned for the flow to quarantine,
     so the run stays green and the failed-runs view shows only what really broke."""
     try:
-        return read_files(files, options, max_file_bytes)
+        return read_files(store, files, options, max_file_bytes, budget, machine_slot)
     except InputError as error:
         get_run_logger().warning("Tệp không xử lý được (%s): %s", error.code, error.message)
         return error

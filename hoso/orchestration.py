@@ -1,6 +1,10 @@
-"""Prefect automations hoso relies on, applied by `hoso up` (idempotent, by name).
+"""Prefect server objects hoso relies on, applied by `hoso up` (idempotent, by name).
 
-A worker killed mid-run leaves its flow run "Running" forever unless something
+The OCR concurrency limit: one per machine (``ocr-<host>``), as many slots as
+the machine's OCR CPU budget, so that dossiers run by several workers on one
+machine share its cores instead of oversubscribing them.
+
+The zombie-run automation: a worker killed mid-run leaves its flow run "Running" forever unless something
 notices: deployment runs send heartbeats (``PREFECT_FLOWS_HEARTBEAT_FREQUENCY`` in
 prefect.yaml), and this automation marks a run Crashed when they stop — so the UI
 tells the truth and the intake deployment's concurrency slot is freed. The
@@ -9,6 +13,7 @@ dossier itself is resumed by hoso's processing lease, not by this.
 
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
 
 from prefect.automations import Automation
@@ -42,6 +47,29 @@ def zombie_runs(within: timedelta = timedelta(seconds=3 * HEARTBEAT_SECONDS)) ->
         ),
         actions=[ChangeFlowRunState(state=StateType.CRASHED, message="Không nhận được nhịp tim: worker có thể đã bị tắt đột ngột.")],
     )
+
+
+def ocr_limit_name() -> str:
+    return f"ocr-{socket.gethostname()}".lower()[:100]
+
+
+def ensure_ocr_limit(slots: int) -> bool:
+    """Create (or resize) this machine's OCR concurrency limit; True when it changed."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate, GlobalConcurrencyLimitUpdate
+    from prefect.exceptions import ObjectNotFound
+
+    name = ocr_limit_name()
+    with get_client(sync_client=True) as client:
+        try:
+            current = client.read_global_concurrency_limit_by_name(name)
+        except ObjectNotFound:
+            client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=slots))
+            return True
+        if current.limit != slots:
+            client.update_global_concurrency_limit(name, GlobalConcurrencyLimitUpdate(limit=slots))
+            return True
+    return False
 
 
 def ensure_automations() -> list[str]:
