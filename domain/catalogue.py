@@ -246,23 +246,43 @@ class CommuneMatch:
 
 
 # "phường X", "xã X", "P. X" up to a delimiter; the folded text is searched.
-_COMMUNE_PHRASE = re.compile(r"(?:^|[^a-z0-9])(phuong|xa|p|x)\s*\.?\s+([^,;()\n]+)")
+_KIND_WORD = re.compile(r"(?<![a-z0-9])([a-z]{1,6})\s*\.?\s+([^,;()\n]+)")
 _PHRASE_END = re.compile(r"\s(?:-\s)?(?:thanh pho|tp|quan|huyen|tinh|thi xa|ha noi)\b.*$")
 _KIND_WORDS = {"phuong": "phường", "p": "phường", "xa": "xã", "x": "xã"}
 _COMMUNE_MIN_SCORE = 88.0  # below this a match is a guess
 _COMMUNE_MARGIN = 6.0  # the best commune must beat the next one by this much
 
 
+def _kind_of(word: str) -> str | None:
+    """"phường"/"xã" for the word that introduces a commune, as OCR may spell it.
+
+    One wrong letter in "phường" ("phueng") is still the word; other words
+    one edit away ("phong" of Phòng Kinh tế, "phung", "huong") are not.
+    """
+    if word in _KIND_WORDS:
+        return _KIND_WORDS[word]
+    if len(word) == 6 and word[0] == "p" and sum(a != b for a, b in zip(word, "phuong")) == 1:
+        return "phường"
+    return None
+
+
 def commune_phrases(clean: str) -> list[tuple[str, int, int]]:
     """Each "phường X"/"xã X" in NFC, space-folded text: the kind and where X is."""
     folded = fold(clean)
     phrases = []
-    for m in _COMMUNE_PHRASE.finditer(folded):
+    position = 0
+    while (m := _KIND_WORD.search(folded, position)) is not None:
+        position = m.start(1) + 1  # the name may itself hold the next phrase
+        kind = _kind_of(m.group(1))
+        if kind is None:
+            continue
         name = _PHRASE_END.sub("", m.group(2))
-        stripped = name.strip(" .-")
-        start = m.start(2) + (len(name) - len(name.lstrip(" .-")))
+        if kind == "xã" and name.startswith("hoi chu nghia"):
+            continue  # "Cộng hòa xã hội chủ nghĩa", not a commune
+        stripped = name.strip(" .-`'")
+        start = m.start(2) + (len(name) - len(name.lstrip(" .-`'")))
         if stripped:
-            phrases.append((_KIND_WORDS[m.group(1)], start, start + len(stripped)))
+            phrases.append((kind, start, start + len(stripped)))
     return phrases
 
 
@@ -482,14 +502,33 @@ def _nfc_tree(node: Any) -> Any:
     return node
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key given twice in one mapping.
+
+    PyYAML keeps the last of two equal keys without a word; in a catalogue
+    that silently replaces an entry, so it is an error here.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"mục '{key}' khai báo hai lần", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def _read_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
-            return _nfc_tree(yaml.safe_load(fh))
+            return _nfc_tree(yaml.load(fh, Loader=_UniqueKeyLoader))
     except FileNotFoundError:
         raise CatalogueError(f"Thiếu tệp danh mục {path}.", detail=str(path)) from None
     except yaml.YAMLError as exc:
-        raise CatalogueError(f"Tệp danh mục {path} không đọc được (YAML sai cú pháp).", detail=str(exc)) from exc
+        raise CatalogueError(f"Tệp danh mục {path} không đọc được: {exc}", detail=str(exc)) from exc
 
 
 def _entry_name(data: Any, loc: tuple[int | str, ...]) -> str:

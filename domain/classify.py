@@ -26,13 +26,15 @@ TITLE_LINES = 25  # titles sit near the top; the body may quote them
 TITLE_MIN_SCORE = 82.0  # a line below this is not a title
 TITLE_MARGIN = 6.0  # the best title must beat a different one by this much
 SURE = 0.85  # classification confidence below this asks for review
-MARKER_MIN_SCORE = 80.0
-MARKER_MARGIN = 10.0
+MARKER_MIN_SCORE = 80.0  # CT01: the request must read this much like "đăng ký tạm trú"...
+MARKER_MARGIN = 10.0  # ...and this much better than the other procedure's markers
 _BRACKETS = re.compile(r"\([^)]*\)")
 
 
 @dataclass(frozen=True, slots=True)
 class Target:
+    """A title hoso knows: a form's (shared by procedures on one form) or an attachment's."""
+
     kind: str  # "form" or an attachment slug
     procedures: tuple[str, ...]  # for a form: the procedures printing this title
     key: str  # folded title
@@ -77,6 +79,7 @@ def page_title(text: str, catalogue: Catalogue) -> PageTitle:
     lines = split_lines(text)[:TITLE_LINES]
     keys = [fold_key(caps_letters(_BRACKETS.sub(" ", line))) for line in lines]
     targets = _targets(catalogue)
+
     def candidates(i: int) -> list[tuple[str, str]]:
         # A long title may wrap onto the next line.
         out = [(keys[i], lines[i])]

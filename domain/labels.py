@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable
 
 from rapidfuzz import fuzz
 
@@ -109,13 +109,3 @@ class LabelSet:
             return None
         _, score, key, end = best
         return LabelledLine(key, score, strip_value(body[end:]))
-
-
-def find_labelled(lines: Sequence[str], labels: LabelSet, key: str) -> list[tuple[int, LabelledLine]]:
-    """Every line (with its index) whose label is ``key``."""
-    out = []
-    for i, line in enumerate(lines):
-        found = labels.match(line)
-        if found and found.key == key:
-            out.append((i, found))
-    return out

@@ -79,6 +79,6 @@ def _address_commune(
     """The first address the procedure routes by (the site, the residence...) and its commune."""
     for name in catalogue.procedure(procedure).address_fields if procedure else ():
         value = fields.get(name)
-        if value is not None:
+        if value is not None and value.value:
             return value.value, catalogue.match_commune(value.value)
     return None

@@ -54,7 +54,7 @@ class _Check:
     def date_of(self, name: str | None) -> date | None:
         """A date field parsed, or None when absent or unreadable (reported elsewhere)."""
         value = self.fields.get(name) if name else None
-        if value is None:
+        if value is None or not value.value:
             return None
         try:
             return v.parse_date(value.value)
@@ -63,7 +63,7 @@ class _Check:
 
     def sex_of(self, name: str | None) -> v.Sex | None:
         value = self.fields.get(name) if name else None
-        if value is None:
+        if value is None or not value.value:
             return None
         try:
             return v.parse_sex(value.value)
@@ -137,7 +137,7 @@ def _not_before(check: _Check, rule: NotBeforeRule) -> Problem | None:
 def _business_name(check: _Check, rule: BusinessNameRule) -> Problem | None:
     """Nghị định 168/2025: "Hộ kinh doanh" + a distinct name, never "công ty"/"doanh nghiệp"."""
     value = check.fields.get(rule.field)
-    if value is None:
+    if value is None or not value.value:
         return None
     key, prefix = fold_key(value.value), fold_key(rule.prefix)
     reason = None
@@ -191,11 +191,15 @@ def validate(
     problems: list[Problem] = []
 
     for name in entry.required_fields:
-        if name not in fields:
+        value = fields.get(name)
+        if value is None:
             problems.append(check.problem("thieu-thong-tin", entry.field(name), field_absence))
+        elif not value.value:
+            # Its label was read with nothing after it: as sure as that reading.
+            problems.append(check.problem("thieu-thong-tin", entry.field(name), value.confidence))
     for name in entry.key_fields:
         value = fields.get(name)
-        if value is not None and value.confidence < catalogue.confidence.key_field_min:
+        if value is not None and value.value and value.confidence < catalogue.confidence.key_field_min:
             spec = entry.field(name)
             problems.append(
                 catalogue.problem(
@@ -205,7 +209,7 @@ def validate(
             )
     for spec in entry.fields:
         value = fields.get(spec.name)
-        if spec.same_as is None and value is not None:
+        if spec.same_as is None and value is not None and value.value:
             problem = _check_value(check, spec, value)
             if problem is not None:
                 problems.append(problem)

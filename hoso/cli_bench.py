@@ -30,3 +30,15 @@ def load(
     from bench.load import run_load
 
     typer.echo(run_load(_ready_settings(), count, concurrency, out))
+
+
+@bench_app.command("ocr")
+def ocr(
+    pages: Annotated[int, typer.Option(help="at least this many noisy scan pages")] = 40,
+    concurrency: Annotated[int, typer.Option(help="dossiers at once in the worker")] = 4,
+    out: Annotated[Path, typer.Option(help="where to write the pages and results")] = Path(".bench/ocr"),
+) -> None:
+    """Plain Tesseract vs the whole pipeline on the same pages: speed, CER, cache, text layers."""
+    from bench.ocr import run_ocr_bench
+
+    typer.echo(run_ocr_bench(_ready_settings(), pages, concurrency, out))

@@ -53,12 +53,12 @@ def resolve_prefect_api_url(settings: Settings) -> str:
 
 
 async def send_events(api_url: str, events: list[Event]) -> None:
-    """Send events over Prefect's events websocket and wait until the server has read them.
+    """Send events over Prefect's events websocket and wait until the server has received them.
 
     ``checkpoint_every=1`` makes the client ping after each event and wait for
     the pong, which the server sends only once it has received what came
-    before the ping.
-    Raises when the server cannot be reached, so that the caller answers 503.
+    before the ping. Raises when the server cannot be reached, so that the
+    caller answers 503.
     """
     from prefect.events.clients import PrefectEventsClient
 

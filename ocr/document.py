@@ -88,20 +88,20 @@ def _run_pages(
     slot: Callable[[], AbstractContextManager[object]],
 ) -> list[PageOutcome]:
     """OCR the page images in parallel, in page order, with at most ``workers + 1`` images in memory."""
-    slots: list[Future[PageOutcome] | PageOutcome] = []
+    ordered: list[Future[PageOutcome] | PageOutcome] = []
     running: set[Future[PageOutcome]] = set()
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="ocr-page")
     try:
         for page in pages:
             if isinstance(page, PageOutcome):
-                slots.append(page)
+                ordered.append(page)
                 continue
             while len(running) >= max(1, workers):
                 _, running = wait(running, return_when=FIRST_COMPLETED)
             future = pool.submit(_in_slot, slot, page, options)
             running.add(future)
-            slots.append(future)
-        return [slot.result() if isinstance(slot, Future) else slot for slot in slots]
+            ordered.append(future)
+        return [item.result() if isinstance(item, Future) else item for item in ordered]
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

@@ -35,12 +35,12 @@ def image_pages(data: bytes, media_type: str, options: OcrOptions) -> Iterator[P
     """Yield each page of a picture file, decoding one page at a time to bound memory."""
     try:
         image = Image.open(io.BytesIO(data), formats=[_PIL_FORMATS[media_type]])
+        count = getattr(image, "n_frames", 1)  # walks a TIFF's page directory, not its pixels
     except Image.DecompressionBombError as exc:
         raise TooLarge("Ảnh quá lớn, vượt giới hạn số điểm ảnh.", detail=str(exc)) from exc
     except _DECODE_ERRORS as exc:
         raise _corrupt(exc) from exc
     with image:
-        count = getattr(image, "n_frames", 1)
         check_page_count(count, options.max_pages)
         for index in range(count):
             number = index + 1

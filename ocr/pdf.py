@@ -39,10 +39,13 @@ class PdfSource:
             check_page_count(self.page_count, options.max_pages)
             # Filled-in form fields are widgets, not page content: render them too.
             self.document.init_forms()
-            self._plumber = pdfplumber.open(io.BytesIO(data))
         except BaseException:
             self.document.close()
             raise
+        try:
+            self._plumber: pdfplumber.PDF | None = pdfplumber.open(io.BytesIO(data))
+        except Exception:  # noqa: BLE001 - pdfminer cannot parse what PDFium could: OCR every page
+            self._plumber = None
 
     def __enter__(self) -> PdfSource:
         return self
@@ -51,11 +54,14 @@ class PdfSource:
         self.close()
 
     def close(self) -> None:
-        self._plumber.close()
+        if self._plumber is not None:
+            self._plumber.close()
         self.document.close()
 
     def text_layer(self, index: int) -> str:
         """The page's embedded text, or "" when pdfplumber cannot parse what PDFium could."""
+        if self._plumber is None:
+            return ""
         try:
             page = self._plumber.pages[index]
             text = page.extract_text() or ""

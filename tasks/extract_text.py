@@ -25,6 +25,7 @@ from ocr.model import DocumentResult, OcrOptions
 from storage.objects import ObjectStore
 from tasks import ocr_cache
 from tasks.fetch import InputFile, check_limits
+from tasks.retry import IO_RETRIES
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def read_files(
     return [read_file(store, f, options, budget, machine) for f in files]
 
 
-@task(name="extract-text", cache_policy=NO_CACHE)
+@task(name="extract-text", cache_policy=NO_CACHE, **IO_RETRIES)
 def extract_text(
     store: ObjectStore, files: list[InputFile], options: OcrOptions, max_file_bytes: int, budget: int
 ) -> list[FileText] | InputError:

@@ -17,7 +17,7 @@ from prefect.runtime import flow_run
 
 from domain.catalogue import Catalogue
 from domain.deadlines import local_time
-from hoso.masking import mask_by_kind, mask_name
+from hoso.masking import mask_by_kind, mask_name, mask_text
 from storage import repository
 from storage.database import session_scope
 from storage.objects import ObjectStore
@@ -81,7 +81,7 @@ def dossier_markdown(record: dict[str, Any], confidence: dict[str, float], catal
         lines.append(f"- **Bản lưu trữ (tìm kiếm được):** [mở tệp PDF]({link}) — liên kết có hạn {LINK_LIFETIME.days} ngày")
     if record["problems"]:
         lines += ["", "## Vấn đề", ""]
-        lines += [f"- `{p['code']}` ({p['severity']}): {p['message']}" for p in record["problems"]]
+        lines += [f"- `{p['code']}` ({p['severity']}): {mask_text(p['message'])}" for p in record["problems"]]
     if record["fields"]:
         lines += ["", "## Thông tin đọc được", "", "| trường | giá trị (đã che) | độ tin cậy |", "|---|---|---:|"]
         for name, value in record["fields"].items():

@@ -41,9 +41,10 @@ def retry_transient(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
-# Shared retry options for tasks that do I/O: exponential backoff with jitter.
+# Shared retry options for tasks that do I/O: exponential backoff with jitter,
+# 2 s doubling to 64 s: about two minutes of outage are ridden out.
 IO_RETRIES: dict[str, Any] = {
-    "retries": 4,
+    "retries": 6,
     "retry_delay_seconds": exponential_backoff(backoff_factor=2),
     "retry_jitter_factor": 0.5,
     "retry_condition_fn": retry_transient,

@@ -12,11 +12,15 @@ import struct
 import zlib
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+import pypdfium2 as pdfium
+from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
+
+from samples.render import ScanLook, degrade
 
 FONT_PATH = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
@@ -74,33 +78,21 @@ def render_page(
     return page
 
 
-def degrade(
-    page: Image.Image,
-    *,
-    blur: float = 0.0,
-    noise: float = 0.0,
-    background: int = 255,
-    contrast: float = 1.0,
-    shade: float = 0.0,
-    seed: int = 7,
-) -> Image.Image:
-    """A scanned-looking copy: grey paper, faded ink, uneven light, defocus and sensor noise.
+def scanned(page: Image.Image, *, blur: float = 0.0, noise: float = 0.0, paper: int = 238, ink: int = 30,
+            seed: int = 7) -> Image.Image:
+    """A scanned-looking copy, made by the sample generator's own scanner model."""
+    look = ScanLook(blur_sigma=blur, noise_sigma=noise, paper=paper, ink=ink)
+    return degrade(page, look, np.random.default_rng(seed))
 
-    ``shade`` darkens the paper towards the right edge by that fraction, as a
-    book spine or a phone photo does.
+
+def shade(page: Image.Image, depth: float) -> Image.Image:
+    """Darken the paper towards the right edge by ``depth``, as a book spine or a phone photo does.
+
+    Far stronger than the sample generator's lighting drift: this is what
+    defeats Tesseract's single global threshold.
     """
-    arr = np.asarray(page, dtype=np.float32)
-    ink = 255 - (255 - arr) * contrast
-    light = (background / 255.0) * (1 - shade * np.linspace(0, 1, page.width, dtype=np.float32))
-    arr = ink * light[np.newaxis, :]
-    out = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
-    if blur:
-        out = out.filter(ImageFilter.GaussianBlur(blur))
-    if noise:
-        rng = np.random.default_rng(seed)
-        arr = np.asarray(out, dtype=np.float32) + rng.normal(0, noise, (out.height, out.width))
-        out = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
-    return out
+    light = 1 - depth * np.linspace(0, 1, page.width, dtype=np.float32)
+    return Image.fromarray((np.asarray(page, dtype=np.float32) * light[np.newaxis, :]).astype(np.uint8))
 
 
 def rotate(page: Image.Image, degrees: float) -> Image.Image:
@@ -127,16 +119,19 @@ def image_pdf(pages: list[Image.Image], dpi: int = 300) -> bytes:
     return buf.getvalue()
 
 
-def text_layer_pdf(
-    pages: list[tuple[str, ...]], *, encrypt_password: str | None = None
-) -> bytes:
-    """A born-digital PDF whose text is embedded in a Unicode font (DejaVuSans)."""
+def dejavu_font() -> str:
+    """DejaVu Sans has every Vietnamese letter; the PDF base fonts do not."""
     if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("DejaVuSans", FONT_PATH))
+    return "DejaVuSans"
+
+
+def text_layer_pdf(pages: list[tuple[str, ...]], *, encrypt_password: str | None = None) -> bytes:
+    """A born-digital PDF, one line per string, optionally locked with a password."""
     buf = io.BytesIO()
     pdf = canvas.Canvas(buf, pagesize=A4, encrypt=encrypt_password)
     for lines in pages:
-        pdf.setFont("DejaVuSans", 12)
+        pdf.setFont(dejavu_font(), 12)
         y = A4[1] - 72
         for line in lines:
             pdf.drawString(72, y, line)
@@ -148,20 +143,16 @@ def text_layer_pdf(
 
 def garbage_layer_pdf(picture: Image.Image, garbage: str, dpi: int = 300) -> bytes:
     """A scan with a broken text layer on top, like some scanners' built-in OCR leaves."""
-    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("DejaVuSans", FONT_PATH))
     width, height = picture.width * 72 / dpi, picture.height * 72 / dpi
     png = io.BytesIO()
     picture.save(png, format="PNG")
     png.seek(0)
     buf = io.BytesIO()
     pdf = canvas.Canvas(buf, pagesize=(width, height))
-    from reportlab.lib.utils import ImageReader
-
     pdf.drawImage(ImageReader(png), 0, 0, width, height)
     text = pdf.beginText(36, height - 36)
     text.setTextRenderMode(3)  # invisible, as OCR layers are
-    text.setFont("DejaVuSans", 10)
+    text.setFont(dejavu_font(), 10)
     for line in garbage.splitlines():
         text.textLine(line)
     pdf.drawText(text)
@@ -184,8 +175,6 @@ def png_bomb_header(width: int = 50_000, height: int = 50_000) -> bytes:
 
 def concat_pdfs(*pdfs: bytes) -> bytes:
     """One PDF holding the pages of all, e.g. a typed page followed by a scanned one."""
-    import pypdfium2 as pdfium
-
     merged = pdfium.PdfDocument.new()
     for data in pdfs:
         merged.import_pages(pdfium.PdfDocument(data))

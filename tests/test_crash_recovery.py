@@ -113,9 +113,9 @@ def test_sigkill_mid_dossier_then_the_next_run_finishes_each_exactly_once(tmp_pa
         store = ObjectStore.from_settings(Settings(s3_endpoint=env["HOSO_S3_ENDPOINT"]))
         assert list(store.list("inbox")) == []
         ids = {r["id"] for r in rows}
-        archived_ids = {o.key.split("/")[1] for o in store.list("archive")}
+        archived_ids = {o.key.split("/")[1] for o in store.list("archive", "dossiers/")}
         assert archived_ids == ids  # no orphan objects
-        originals = Counter(o.key.split("/")[1] for o in store.list("archive") if "/original/" in o.key)
+        originals = Counter(o.key.split("/")[1] for o in store.list("archive", "dossiers/") if "/original/" in o.key)
         assert set(originals.values()) == {1}
         handed = {o.key.rsplit("/", 1)[-1].removesuffix(".json") for o in store.list("offices")}
         assert handed == {r["id"] for r in rows if r["status"] == "routed"}

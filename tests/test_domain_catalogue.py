@@ -186,3 +186,33 @@ def test_family_name_repair_only_when_certain(catalogue) -> None:
     assert catalogue.family_name("Trấn") == "Trần"
     assert catalogue.family_name("Nguyễn") is None  # already right
     assert catalogue.family_name("Xyz") is None  # not a family name at all
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Phòng Kinh tế, Hạ tầng và Đô thị phueng ` Văn Miếu - Quốc Tử Giám", "phuong-van-mieu-quoc-tu-giam"),
+        ("số 5, phố Hương Viên, phường Hai Bà Trưng", "phuong-hai-ba-trung"),
+    ],
+)
+def test_commune_word_read_with_one_wrong_letter(catalogue, text: str, slug: str) -> None:
+    assert catalogue.find_commune(text).slug == slug
+
+
+def test_what_names_a_commune(catalogue) -> None:
+    assert catalogue.names_a_commune("Công an phường Bến Thành")
+    assert not catalogue.names_a_commune("Phòng Kinh tế, Hạ tầng và Đô thị")
+    assert not catalogue.names_a_commune("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+
+
+def test_an_entry_given_twice_is_an_error(tmp_path: Path) -> None:
+    data = _copy_data(tmp_path)
+    path = data / "problems.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + '  thieu-thong-tin:\n    severity: warning\n    message: "bản thứ hai"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(data)
+    assert "problems.yaml" in caught.value.message and "thieu-thong-tin" in caught.value.message

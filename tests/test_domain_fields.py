@@ -195,9 +195,11 @@ def test_unknown_procedure_still_reads_the_applicant(catalogue) -> None:
     assert values == {"applicant_name": "Lê Thị Hoa", "applicant_id": "001185000123"}
 
 
-def test_blank_values_are_absent(catalogue) -> None:
-    text = BIRTH.replace("Nơi sinh: Bệnh viện Phụ sản Hà Nội", "Nơi sinh: ..................")
-    assert "birth_place" not in _values("khai-sinh", text, catalogue)
+def test_a_blank_is_told_from_a_missing_line(catalogue) -> None:
+    blank = BIRTH.replace("Nơi sinh: Bệnh viện Phụ sản Hà Nội", "Nơi sinh: ..................")
+    assert _values("khai-sinh", blank, catalogue)["birth_place"] == ""
+    missing = BIRTH.replace("Nơi sinh: Bệnh viện Phụ sản Hà Nội\n", "")
+    assert "birth_place" not in _values("khai-sinh", missing, catalogue)
 
 
 def test_attachment_pages_are_not_read_as_the_form(catalogue) -> None:
@@ -239,9 +241,22 @@ def test_marks_lost_on_one_line_come_back_from_another(catalogue) -> None:
     assert _values("khai-sinh", text, catalogue, confidence=90.0)["applicant_name"] == "Nguyễn Văn An"
 
 
-def test_marks_read_wrongly_are_not_overwritten(catalogue) -> None:
-    text = BIRTH.replace("người yêu cầu: NGUYỄN VĂN AN", "người yêu cầu: NGUYỄN VĂN ÁN")
-    assert _values("khai-sinh", text, catalogue, confidence=90.0)["applicant_name"] == "Nguyễn Văn Án"
+def test_marks_follow_the_majority_of_occurrences(catalogue) -> None:
+    # A mark OCR invented on one line is outvoted by the other two writings of the name.
+    text = BIRTH.replace("người yêu cầu: NGUYỄN VĂN AN", "người yêu cầu: NGUYỄN VĂN ÁN") + "Nguyễn Văn An\n"
+    assert _values("khai-sinh", text, catalogue, confidence=90.0)["applicant_name"] == "Nguyễn Văn An"
+
+
+def test_a_tie_keeps_the_marks(catalogue) -> None:
+    # Tesseract lost the marks of the signature in lower case; the capitals kept them.
+    text = "TỜ KHAI ĐĂNG KÝ KHAI SINH\nHọ, chữ đệm, tên người yêu cầu: NGUYỄN THỊ HẠNH\nNguyễn Thi Hanh\n"
+    assert _values("khai-sinh", text, catalogue, confidence=90.0)["applicant_name"] == "Nguyễn Thị Hạnh"
+
+
+def test_a_tie_between_different_marks_goes_to_lower_case(catalogue) -> None:
+    # Both readings carry marks: the one not printed in capitals is trusted more.
+    text = "TỜ KHAI ĐĂNG KÝ KHAI SINH\nHọ, chữ đệm, tên người yêu cầu: LÊ DIỆU QUẦN\nLê Diệu Quân\n"
+    assert _values("khai-sinh", text, catalogue, confidence=90.0)["applicant_name"] == "Lê Diệu Quân"
 
 
 @pytest.mark.parametrize(("printed", "read"), [("NGUYÊN THỊ MAI", "Nguyễn Thị Mai"), ("TRẤN VĂN BA", "Trần Văn Ba")])
@@ -258,3 +273,18 @@ def test_given_names_are_never_guessed(catalogue) -> None:
 def test_id_with_specks_read_as_an_extra_group(catalogue) -> None:
     text = BIRTH.replace("Số định danh cá nhân: 001090012345", "$6 định danh cá nhân: 001090012345 3")
     assert _values("khai-sinh", text, catalogue, confidence=90.0)["applicant_id"] == "001090012345"
+
+
+def test_an_address_wrapped_at_the_margin_is_read_whole(catalogue) -> None:
+    text = BUSINESS.replace(
+        "2. Địa chỉ trụ sở hộ kinh doanh: số 5, phố Hàng Gai, phường Hoàn Kiếm, thành phố Hà Nội",
+        "2. Địa chỉ trụ sở hộ kinh doanh: số 12, ngõ 60, phố Tôn Đức Thắng, phường Văn\nMiếu - Quốc Tử Giám, "
+        "thành phố Hà Nội",
+    )
+    address = _values("ho-kinh-doanh", text, catalogue)["business_address"]
+    assert address.endswith("phường Văn Miếu - Quốc Tử Giám, thành phố Hà Nội")
+
+
+def test_a_short_line_after_a_short_value_is_not_a_continuation(catalogue) -> None:
+    values = _values("khai-sinh", BIRTH + "Người yêu cầu\n", catalogue)
+    assert values["birth_place"] == "Bệnh viện Phụ sản Hà Nội"

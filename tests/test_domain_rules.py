@@ -254,3 +254,13 @@ def test_missing_attachment_on_a_scan_whose_pages_are_all_known_is_certain(catal
     problems = _check(catalogue, "khai-sinh", _birth(), kinds=("form",), confidence=88.0)
     assert _codes(problems) == ["thieu-giay-to-kem-theo"]
     assert problems[0].severity == "reject"
+
+
+def test_a_blank_read_clearly_on_a_scan_is_rejected(catalogue) -> None:
+    fields = _birth()
+    fields["birth_place"] = FieldValue("", 0.95)  # "Nơi sinh:" read, nothing after it
+    problems = _check(catalogue, "khai-sinh", fields, kinds=("form", "giay-chung-sinh"), confidence=95.0)
+    assert _codes(problems) == ["thieu-thong-tin"] and problems[0].severity == "reject"
+    fields["birth_place"] = FieldValue("", 0.6)
+    problems = _check(catalogue, "khai-sinh", fields, kinds=("form", "giay-chung-sinh"), confidence=60.0)
+    assert problems[0].severity == "review"

@@ -11,7 +11,7 @@ from ocr import OcrOptions, read_document
 from ocr.page import PageImage
 from ocr.preprocess import deskew, prepare
 from ocr.text import character_error_rate
-from tests.ocr_pages import SHORT_LINES, degrade, encode_image, render_page, rotate
+from tests.ocr_pages import SHORT_LINES, encode_image, render_page, rotate, scanned, shade
 
 REFERENCE = "\n".join(SHORT_LINES)
 OPTIONS = OcrOptions(languages="vie")
@@ -75,7 +75,7 @@ def test_clean_page_is_left_alone() -> None:
 
 
 def test_dirty_scan_is_cleaned_and_reads_better() -> None:
-    dirty = degrade(render_page(SHORT_LINES), blur=1.5, noise=40, background=200, contrast=0.7)
+    dirty = scanned(render_page(SHORT_LINES), blur=1.5, noise=40, paper=200, ink=70)
 
     raw = read_png(dirty, OcrOptions(languages="vie", clean=False))
     cleaned = read_png(dirty)
@@ -86,7 +86,7 @@ def test_dirty_scan_is_cleaned_and_reads_better() -> None:
 
 
 def test_shaded_scan_is_flattened() -> None:
-    shaded = degrade(render_page(SHORT_LINES), background=235, shade=0.55, noise=15, blur=0.8)
+    shaded = scanned(shade(render_page(SHORT_LINES), 0.55), blur=0.8, noise=15)
 
     page = read_png(shaded)
 

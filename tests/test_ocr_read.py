@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import io
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.pdfgen import canvas
 
 from ocr import OcrOptions, read_document, sniff_media_type
 from ocr.text import character_error_rate
 from tests.ocr_pages import (
     FORM_LINES,
     SHORT_LINES,
+    dejavu_font,
+    concat_pdfs,
     encode_image,
     image_pdf,
     multipage_tiff,
@@ -86,3 +93,33 @@ def test_file_name_lies_but_magic_bytes_decide() -> None:
     assert sniff_media_type(png) == "image/png"
     assert sniff_media_type(b"%PDF-1.7\n") == "application/pdf"
     assert sniff_media_type(b"II*\x00rest") == "image/tiff"
+
+
+def test_each_ocred_page_waits_for_a_slot_and_text_layers_do_not() -> None:
+    held: list[int] = []
+
+    @contextmanager
+    def core() -> Iterator[None]:
+        held.append(1)
+        yield
+
+    data = concat_pdfs(text_layer_pdf([SHORT_LINES]), image_pdf([render_page(SHORT_LINES[:2])] * 2))
+
+    result = read_document(data, OPTIONS, workers=2, slot=core)
+
+    assert [p.source for p in result.pages] == ["text-layer", "ocr", "ocr"]
+    assert len(held) == 2
+
+
+def test_pdf_locked_only_against_editing_is_still_read() -> None:
+    # An owner password without a user password restricts editing, not reading.
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf, encrypt=StandardEncryption("", ownerPassword="chu-so-huu", canCopy=0))
+    pdf.setFont(dejavu_font(), 12)
+    pdf.drawString(72, 720, FORM_LINES[4])
+    pdf.showPage()
+    pdf.save()
+
+    (page,) = read_document(buf.getvalue(), OPTIONS).pages
+
+    assert (page.source, page.text) == ("text-layer", FORM_LINES[4])

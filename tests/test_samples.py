@@ -7,9 +7,10 @@ import json
 import os
 import random
 import unicodedata
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pdfplumber
 import pytesseract
 import pytest
@@ -171,7 +172,7 @@ def test_multi_page_tiff(tmp_path: Path) -> None:
     dossier = make_dossier("khai-sinh", seed=4, now=NOW)
     assert len(dossier.pages) == 2
     path = scan(pdf_bytes(dossier.pages), tmp_path / "d.tif", "tiff", ScanLook(dpi=200, skew_degrees=1.0),
-                __import__("numpy").random.default_rng(0))
+                np.random.default_rng(0))
     with Image.open(path) as image:
         assert sum(1 for _ in ImageSequence.Iterator(image)) == 2
 
@@ -205,7 +206,7 @@ def test_one_scan_ocred_with_tesseract_classifies(tmp_path: Path, catalogue) -> 
     dossier = make_dossier("thuong-tru", seed=21, now=NOW)
     look = ScanLook(dpi=240, skew_degrees=1.4, blur_sigma=0.8, noise_sigma=14, speckle=0.001, paper=228, ink=45,
                     jpeg_quality=60)
-    path = scan(pdf_bytes(dossier.pages), tmp_path / "scan.pdf", "pdf", look, __import__("numpy").random.default_rng(2))
+    path = scan(pdf_bytes(dossier.pages), tmp_path / "scan.pdf", "pdf", look, np.random.default_rng(2))
     images = rasterise(path.read_bytes(), 300)
     pages = [_ocr(image) for image in images]
     assert all(p.confidence < 100 for p in pages)
