@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_progress_artifact, create_table_artifact, update_progress_artifact
 
+from domain.deadlines import local_time
 from flows.fanout import run_each
 from flows.process_dossier import process_dossier
-from hoso.masking import mask_text
 from hoso.resources import resources
 from tasks.discover import discover
+from tasks.publish import batch_rows
 
 
-@flow(name="intake", log_prints=False)
+def _run_name() -> str:
+    return f"tiếp nhận {local_time(datetime.now(timezone.utc)):%H:%M ngày %d/%m/%Y}"
+
+
+@flow(name="intake", flow_run_name=_run_name, log_prints=False)
 def intake(max_concurrency: int | None = None) -> dict[str, Any]:
     """One ``process-dossier`` run per waiting dossier, at most ``max_concurrency`` at a time."""
     logger = get_run_logger()
@@ -29,10 +35,8 @@ def intake(max_concurrency: int | None = None) -> dict[str, Any]:
             update_progress_artifact(progress, progress=100.0 * done / total)
 
     results = run_each(lambda item: process_dossier(source=item.source), items, limit, report)
-    rows = [{"nguồn": mask_text(i.source), "hồ sơ": r.get("dossier", ""), "trạng thái": r.get("status", "")} for i, r in zip(items, results)]
-    rows += [{"nguồn": mask_text(w.source), "hồ sơ": "", "trạng thái": f"chờ: {w.reason}"} for w in waiting]
-    if rows:
-        create_table_artifact(key="intake-batch", table=rows, description="Lô hồ sơ của lần tiếp nhận này")
+    if items or waiting:
+        create_table_artifact(key="intake-batch", table=batch_rows(items, results, waiting), description="Lô hồ sơ của lần tiếp nhận này")
     counts: dict[str, int] = {}
     for r in results:
         counts[r.get("status", "")] = counts.get(r.get("status", ""), 0) + 1

@@ -9,7 +9,7 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from flows.pipeline import assess_dossier
-from hoso.masking import mask_text
+from hoso.masking import mask_source
 from hoso.resources import resources
 from tasks.discover import locate
 from tasks.fetch import fetch
@@ -20,8 +20,8 @@ from tasks.register import claim, register
 
 
 def _run_name() -> str:
-    source = str(flow_run.parameters.get("source", ""))
-    return "hồ sơ " + mask_text(source)[-80:]
+    """Until the dossier is understood, its run is named by station and file type only (file names may be people's)."""
+    return "hồ sơ " + mask_source(str(flow_run.parameters.get("source", "")))
 
 
 def owner() -> str:

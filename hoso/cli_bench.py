@@ -42,3 +42,17 @@ def ocr(
     from bench.ocr import run_ocr_bench
 
     typer.echo(run_ocr_bench(_ready_settings(), pages, concurrency, out))
+
+
+@bench_app.command("accuracy")
+def accuracy(
+    count: Annotated[int, typer.Option(help="labelled dossiers in the corpus")] = 80,
+    scan_ratio: Annotated[float, typer.Option(help="share rendered as noisy scans")] = 0.5,
+    seed: Annotated[int, typer.Option(help="corpus seed")] = 2025,
+    concurrency: Annotated[int, typer.Option(help="dossiers at once in the worker")] = 4,
+    out: Annotated[Path, typer.Option(help="where to write the corpus and results")] = Path(".bench/accuracy"),
+) -> None:
+    """Procedure, routing, verdict and field accuracy of the real pipeline on the labelled corpus."""
+    from bench.accuracy import run_accuracy
+
+    typer.echo(run_accuracy(_ready_settings(), count, scan_ratio, seed, concurrency, out))

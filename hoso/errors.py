@@ -79,6 +79,12 @@ class IncompleteDossier(InputError):
     code = "ho-so-thieu-tep"
 
 
+class EngineError(HosoError):
+    """Tesseract failed on a page for a reason other than time (a crash, a missing language)."""
+
+    code = "loi-ocr"
+
+
 class StorageError(HosoError):
     """Object store or database failed; usually transient, so callers may retry."""
 

@@ -37,12 +37,33 @@ def mask_text(text: str) -> str:
     return mask_date(_DIGIT_RUN.sub(lambda m: mask_id(m.group(1)), text))
 
 
-# Field kinds of the catalogue (domain/data/procedures.yaml) that hold personal data.
-_BY_KIND = {"personal_id": mask_id, "tax_code": mask_id, "phone": mask_id, "name": mask_name, "date": mask_date}
+_PLACE = re.compile(r"\b(?:phường|xã|thị trấn|quận|huyện)\b", re.IGNORECASE)
+
+
+def mask_address(value: str) -> str:
+    """Keep the commune and what follows, hide the house and street: ``***, phường Ngọc Hà, thành phố Hà Nội``."""
+    text = unicodedata.normalize("NFC", value)
+    found = _PLACE.search(text)
+    return "***, " + text[found.start():] if found else "***"
+
+
+def mask_source(key: str) -> str:
+    """An inbox key for display: the station and the file type, not the file's name (it may be a person's)."""
+    station, _, rest = key.partition("/")
+    kind = rest.rsplit(".", 1)[1][:5] if "." in rest.rsplit("/", 1)[-1] else "thư mục"
+    return f"{station}/…{'.' + kind if kind != 'thư mục' else '/'}"
+
+
+# Field kinds of the catalogue (domain/data/procedures.yaml) that hold personal data;
+# other kinds (money, count, area, sex) are shown as they are.
+_BY_KIND = {"personal_id": mask_id, "tax_code": mask_id, "phone": mask_id, "name": mask_name, "date": mask_date, "address": mask_address}
+_PLAIN_KINDS = frozenset({"money", "count", "area", "sex", "land_cert"})
 
 
 def mask_by_kind(kind: str, value: str) -> str:
     """Mask a field by the kind the catalogue gives it; free text still loses IDs and dates."""
+    if kind in _PLAIN_KINDS:
+        return value
     masker = _BY_KIND.get(kind)
     if masker is mask_date and "/" not in value:
         return "****"

@@ -23,15 +23,9 @@ from pathlib import Path
 import pytesseract
 from PIL import Image
 
-from hoso.errors import ConfigError, HosoError
+from hoso.errors import ConfigError, EngineError
 from ocr.page import PageImage
 from ocr.text import nfc
-
-
-class EngineError(HosoError):
-    """Tesseract failed on a page for a reason other than time."""
-
-    code = "loi-ocr"
 
 
 class EngineTimeout(Exception):

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
-from hoso.errors import CorruptFile, TooLarge
+from hoso.errors import CorruptFile, HosoError, TooLarge
 from ocr.model import OcrOptions
 from ocr.page import PageImage, check_page_count, check_page_size
 from ocr.sniff import JPEG, PNG, TIFF
@@ -28,29 +29,36 @@ _PIL_FORMATS = {PNG: "PNG", JPEG: "JPEG", TIFF: "TIFF"}
 _MIN_TRUSTED_DPI = 100
 _MAX_TRUSTED_DPI = 1200
 
-_DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError)
-
 
 def image_pages(data: bytes, media_type: str, options: OcrOptions) -> Iterator[PageImage]:
     """Yield each page of a picture file, decoding one page at a time to bound memory."""
-    try:
+    with _decoding():
         image = Image.open(io.BytesIO(data), formats=[_PIL_FORMATS[media_type]])
         count = getattr(image, "n_frames", 1)  # walks a TIFF's page directory, not its pixels
-    except Image.DecompressionBombError as exc:
-        raise TooLarge("Ảnh quá lớn, vượt giới hạn số điểm ảnh.", detail=str(exc)) from exc
-    except _DECODE_ERRORS as exc:
-        raise _corrupt(exc) from exc
     with image:
         check_page_count(count, options.max_pages)
         for index in range(count):
             number = index + 1
-            try:
+            with _decoding():
                 image.seek(index)
                 check_page_size(number, image.width, image.height, options.max_page_pixels)
                 pixels = _grey(ImageOps.exif_transpose(image))
-            except _DECODE_ERRORS as exc:
-                raise _corrupt(exc) from exc
             yield PageImage(number=number, pixels=pixels, dpi=_dpi(image, options.dpi))
+
+
+@contextmanager
+def _decoding() -> Iterator[None]:
+    """Pillow's plugins fail on malformed files with many exception types; all mean "corrupt"."""
+    try:
+        yield
+    except HosoError:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise TooLarge("Ảnh quá lớn, vượt giới hạn số điểm ảnh.", detail=str(exc)) from exc
+    except Exception as exc:  # noqa: BLE001 - see docstring
+        raise CorruptFile(
+            "Tệp ảnh bị hỏng hoặc không đầy đủ, không đọc được.", detail=f"{type(exc).__name__}: {exc}"
+        ) from exc
 
 
 def _grey(image: Image.Image) -> np.ndarray:
@@ -72,7 +80,3 @@ def _dpi(image: Image.Image, default: int) -> int:
     except (TypeError, ValueError):
         return default
     return dpi if _MIN_TRUSTED_DPI <= dpi <= _MAX_TRUSTED_DPI else default
-
-
-def _corrupt(exc: BaseException) -> CorruptFile:
-    return CorruptFile("Tệp ảnh bị hỏng hoặc không đầy đủ, không đọc được.", detail=f"{type(exc).__name__}: {exc}")

@@ -23,6 +23,4 @@ def classify_dossier(texts: list[FileText], catalogue: Catalogue) -> tuple[Class
     return classification, extract_fields(classification.procedure, pages, catalogue)
 
 
-@task(name="classify", cache_policy=NO_CACHE)
-def classify_task(texts: list[FileText], catalogue: Catalogue) -> tuple[Classification, dict[str, FieldValue]]:
-    return classify_dossier(texts, catalogue)
+classify_task = task(name="classify", cache_policy=NO_CACHE)(classify_dossier)

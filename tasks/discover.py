@@ -24,11 +24,7 @@ def find_item(store: ObjectStore, source: str) -> InboxItem | None:
     return next((i for i in items if i.source == source), None)
 
 
-@task(name="discover", cache_policy=NO_CACHE, **IO_RETRIES)
-def discover(store: ObjectStore) -> tuple[list[InboxItem], list[Waiting]]:
-    return find_waiting_dossiers(store)
+discover = task(name="discover", cache_policy=NO_CACHE, **IO_RETRIES)(find_waiting_dossiers)
 
 
-@task(name="locate", cache_policy=NO_CACHE, **IO_RETRIES)
-def locate(store: ObjectStore, source: str) -> InboxItem | None:
-    return find_item(store, source)
+locate = task(name="locate", cache_policy=NO_CACHE, **IO_RETRIES)(find_item)

@@ -37,6 +37,4 @@ def link_if_duplicate(db_url: str, catalogue: Catalogue, dossier_id: str) -> str
         return original.id
 
 
-@task(name="check-duplicate", cache_policy=NO_CACHE, **IO_RETRIES)
-def duplicate_task(db_url: str, catalogue: Catalogue, dossier_id: str) -> str | None:
-    return link_if_duplicate(db_url, catalogue, dossier_id)
+duplicate_task = task(name="check-duplicate", cache_policy=NO_CACHE, **IO_RETRIES)(link_if_duplicate)

@@ -57,11 +57,7 @@ def check_limits(files: list[InputFile], max_file_bytes: int) -> None:
             raise TooLarge(f"Tệp «{f.name}» lớn {f.size // 1_048_576} MB, vượt giới hạn {max_file_bytes // 1_048_576} MB.")
 
 
-@task(name="fetch", cache_policy=NO_CACHE, **IO_RETRIES)
-def fetch(store: ObjectStore, item: InboxItem) -> list[InputFile]:
-    return read_inbox_files(store, item)
+fetch = task(name="fetch", cache_policy=NO_CACHE, **IO_RETRIES)(read_inbox_files)
 
 
-@task(name="fetch-archived", cache_policy=NO_CACHE, **IO_RETRIES)
-def fetch_archived(store: ObjectStore, db_url: str, dossier_id: str) -> list[InputFile]:
-    return read_archived_files(store, db_url, dossier_id)
+fetch_archived = task(name="fetch-archived", cache_policy=NO_CACHE, **IO_RETRIES)(read_archived_files)

@@ -38,6 +38,4 @@ def clear_inbox(store: ObjectStore, db_url: str, dossier_id: str, item: InboxIte
     return removed
 
 
-@task(name="clear-inbox", cache_policy=NO_CACHE, **IO_RETRIES)
-def finalize(store: ObjectStore, db_url: str, dossier_id: str, item: InboxItem) -> int:
-    return clear_inbox(store, db_url, dossier_id, item)
+finalize = task(name="clear-inbox", cache_policy=NO_CACHE, **IO_RETRIES)(clear_inbox)

@@ -41,6 +41,4 @@ def hand_off(store: ObjectStore, db_url: str, catalogue: Catalogue, outcome: Out
     return key
 
 
-@task(name="hand-off", cache_policy=NO_CACHE, **IO_RETRIES)
-def handoff_task(store: ObjectStore, db_url: str, catalogue: Catalogue, outcome: Outcome) -> str | None:
-    return hand_off(store, db_url, catalogue, outcome)
+handoff_task = task(name="hand-off", cache_policy=NO_CACHE, **IO_RETRIES)(hand_off)

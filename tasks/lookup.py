@@ -54,16 +54,10 @@ def open_summary(db_url: str, today: date) -> OpenSummary:
         )
 
 
-@task(name="open-summary", cache_policy=NO_CACHE, **IO_RETRIES)
-def open_summary_task(db_url: str, today: date) -> OpenSummary:
-    return open_summary(db_url, today)
+open_summary_task = task(name="open-summary", cache_policy=NO_CACHE, **IO_RETRIES)(open_summary)
 
 
-@task(name="dossier-state", cache_policy=NO_CACHE, **IO_RETRIES)
-def state_task(db_url: str, dossier_id: str) -> DossierState | None:
-    return dossier_state(db_url, dossier_id)
+state_task = task(name="dossier-state", cache_policy=NO_CACHE, **IO_RETRIES)(dossier_state)
 
 
-@task(name="select-for-reprocess", cache_policy=NO_CACHE, **IO_RETRIES)
-def select_task(db_url: str, pipeline_version: int) -> list[str]:
-    return dossiers_to_reprocess(db_url, pipeline_version)
+select_task = task(name="select-for-reprocess", cache_policy=NO_CACHE, **IO_RETRIES)(dossiers_to_reprocess)

@@ -17,7 +17,8 @@ from prefect.runtime import flow_run
 
 from domain.catalogue import Catalogue
 from domain.deadlines import local_time
-from hoso.masking import mask_by_kind, mask_name, mask_text
+from hoso.masking import mask_by_kind, mask_name, mask_source, mask_text
+from storage.layout import InboxItem, Waiting
 from storage import repository
 from storage.database import session_scope
 from storage.objects import ObjectStore
@@ -29,17 +30,32 @@ STATUS_VI = {
     "needs_review": "cần cán bộ xem xét",
     "rejected": "trả lại (không hợp lệ)",
     "quarantined": "cách ly (tệp không đọc được)",
+    "done": "đã giải quyết",
+    "failed": "lỗi khi xử lý (sẽ chạy lại)",
+    "gone": "không còn trong hộp thư đến",
+    "claimed-elsewhere": "đang được lượt khác xử lý",
 }
 LINK_LIFETIME = timedelta(days=7)
 
 
 def _field_kind(catalogue: Catalogue, procedure: str | None, name: str) -> str:
+    """The catalogue's kind of a field, with addresses told apart (they are personal, unlike other text)."""
+    if name.endswith("_address"):
+        return "address"
     if procedure:
+        entry = catalogue.procedure(procedure)
+        if name in entry.address_fields:
+            return "address"
         try:
-            return catalogue.procedure(procedure).field(name).kind
+            return entry.field(name).kind
         except (KeyError, ValueError, LookupError):
             pass
     return "name" if name.endswith("_name") else "personal_id" if name.endswith("_id") else "text"
+
+
+def markdown_escape(text: str) -> str:
+    """Text safe inside Markdown: masks are made of asterisks, which Markdown reads as emphasis."""
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("|", "\\|")
 
 
 def run_name(record: dict[str, Any]) -> str:
@@ -50,7 +66,7 @@ def run_name(record: dict[str, Any]) -> str:
 
 
 def run_tags(record: dict[str, Any]) -> list[str]:
-    tags = [f"trạng-thái:{record['status']}", f"trạm:{record['station']}"]
+    tags = ["hoso", f"trạng-thái:{record['status']}", f"trạm:{record['station']}"]
     for key, label in (("procedure", "thủ-tục"), ("office", "cơ-quan"), ("commune", "xã-phường")):
         if record[key]:
             tags.append(f"{label}:{record[key]}")
@@ -81,13 +97,13 @@ def dossier_markdown(record: dict[str, Any], confidence: dict[str, float], catal
         lines.append(f"- **Bản lưu trữ (tìm kiếm được):** [mở tệp PDF]({link}) — liên kết có hạn {LINK_LIFETIME.days} ngày")
     if record["problems"]:
         lines += ["", "## Vấn đề", ""]
-        lines += [f"- `{p['code']}` ({p['severity']}): {mask_text(p['message'])}" for p in record["problems"]]
+        lines += [f"- `{p['code']}` ({p['severity']}): {markdown_escape(mask_text(p['message']))}" for p in record["problems"]]
     if record["fields"]:
         lines += ["", "## Thông tin đọc được", "", "| trường | giá trị (đã che) | độ tin cậy |", "|---|---|---:|"]
         for name, value in record["fields"].items():
             kind = _field_kind(catalogue, record["procedure"], name)
             shown = mask_by_kind(kind, str(value)) if value else ""
-            lines.append(f"| {name} | {shown} | {confidence.get(name, 0):.0%} |")
+            lines.append(f"| {name} | {markdown_escape(shown)} | {confidence.get(name, 0):.0%} |")
     return "\n".join(lines)
 
 
@@ -130,3 +146,13 @@ def nightly_report(results: list[dict[str, Any]], changed: int, summary: OpenSum
         lines += ["", "| hồ sơ | trước | sau |", "|---|---|---|"]
         lines += [f"| {r.get('dossier', '')} | {r.get('before', '')} | {r.get('status', '')} |" for r in results]
     return "\n".join(lines)
+
+
+def batch_rows(items: list[InboxItem], results: list[dict[str, Any]], waiting: list[Waiting]) -> list[dict[str, str]]:
+    """The intake's table: where each dossier came from (station, file type), what became of it."""
+    rows = [
+        {"nguồn": mask_source(i.source), "hồ sơ": r.get("dossier", ""), "trạng thái": STATUS_VI.get(r.get("status", ""), r.get("status", ""))}
+        for i, r in zip(items, results)
+    ]
+    rows += [{"nguồn": mask_source(w.source), "hồ sơ": "", "trạng thái": f"chờ: {w.reason}"} for w in waiting]
+    return rows

@@ -38,11 +38,7 @@ def claim_dossier(db_url: str, dossier_id: str, owner: str, lease_s: float, sett
         return repository.claim(session, dossier_id, owner, timedelta(seconds=lease_s), settled_too=settled_too)
 
 
-@task(name="register", cache_policy=NO_CACHE, **IO_RETRIES)
-def register(db_url: str, item: InboxItem) -> Registered:
-    return register_item(db_url, item)
+register = task(name="register", cache_policy=NO_CACHE, **IO_RETRIES)(register_item)
 
 
-@task(name="claim", cache_policy=NO_CACHE, **IO_RETRIES)
-def claim(db_url: str, dossier_id: str, owner: str, lease_s: float, settled_too: bool = False) -> bool:
-    return claim_dossier(db_url, dossier_id, owner, lease_s, settled_too)
+claim = task(name="claim", cache_policy=NO_CACHE, **IO_RETRIES)(claim_dossier)

@@ -130,12 +130,8 @@ def request_review_task(dossier_id: str) -> bool:
     return request_review(dossier_id, local_time(datetime.now(timezone.utc)).date().isoformat())
 
 
-@task(name="prepare-review", cache_policy=NO_CACHE, **IO_RETRIES)
-def prepare_review_task(store: ObjectStore, db_url: str, catalogue: Catalogue, dossier_id: str) -> tuple[type[ReviewDecision], str] | None:
-    return prepare_review(store, db_url, catalogue, dossier_id)
+prepare_review_task = task(name="prepare-review", cache_policy=NO_CACHE, **IO_RETRIES)(prepare_review)
 
 
-@task(name="apply-review", cache_policy=NO_CACHE, **IO_RETRIES)
-def apply_review_task(store: ObjectStore, db_url: str, catalogue: Catalogue, dossier_id: str, decision: dict[str, Any]) -> str:
-    return apply_review(store, db_url, catalogue, dossier_id, decision)
+apply_review_task = task(name="apply-review", cache_policy=NO_CACHE, **IO_RETRIES)(apply_review)
 

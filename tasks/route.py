@@ -16,6 +16,4 @@ def route_dossier(classification: Classification, fields: dict[str, FieldValue],
     return route(classification.procedure, fields, page_inputs(texts), catalogue)
 
 
-@task(name="route", cache_policy=NO_CACHE)
-def route_task(classification: Classification, fields: dict[str, FieldValue], texts: list[FileText], catalogue: Catalogue) -> Routing:
-    return route_dossier(classification, fields, texts, catalogue)
+route_task = task(name="route", cache_policy=NO_CACHE)(route_dossier)

@@ -108,20 +108,7 @@ def store_assessment(
     return outcome
 
 
-@task(name="store", cache_policy=NO_CACHE, **IO_RETRIES)
-def store_task(
-    store: ObjectStore,
-    db_url: str,
-    catalogue: Catalogue,
-    ctx: StoreContext,
-    dossier_id: str,
-    texts: list[FileText],
-    classification: Classification,
-    fields: dict[str, FieldValue],
-    problems: list[Problem],
-    routing: Routing,
-) -> Outcome:
-    return store_assessment(store, db_url, catalogue, ctx, dossier_id, texts, classification, fields, problems, routing)
+store_task = task(name="store", cache_policy=NO_CACHE, **IO_RETRIES)(store_assessment)
 
 
 def parse_days_off(values: list[str]) -> tuple[date, ...]:

@@ -36,13 +36,4 @@ def validate_dossier(
     return [*unread_pages(texts, catalogue, page_timeout_s), *rules]
 
 
-@task(name="validate", cache_policy=NO_CACHE)
-def validate_task(
-    classification: Classification,
-    fields: dict[str, FieldValue],
-    texts: list[FileText],
-    catalogue: Catalogue,
-    received_at: datetime,
-    page_timeout_s: float,
-) -> list[Problem]:
-    return validate_dossier(classification, fields, texts, catalogue, received_at, page_timeout_s)
+validate_task = task(name="validate", cache_policy=NO_CACHE)(validate_dossier)

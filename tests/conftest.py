@@ -175,3 +175,17 @@ def postgres() -> Iterator[Any]:
     server = PostgresServer(_free_port())
     yield server
     server.stop()
+
+
+def stack_env(home: Path, **extra: str) -> dict[str, str]:
+    """The environment of a whole local stack (`hoso up`) in ``home`` on free ports, beside any other."""
+    s3_port, base = _weed_ports()
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("HOSO_", "PREFECT_"))},
+        "HOSO_HOME": str(home),
+        "HOSO_PREFECT_PORT": str(_free_port()),
+        "HOSO_S3_ENDPOINT": f"127.0.0.1:{s3_port}",
+        "HOSO_WEED_BASE_PORT": str(base),
+        "HOSO_EVENTS_PORT": str(_free_port()),
+        **extra,
+    }

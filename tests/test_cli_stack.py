@@ -5,14 +5,13 @@ own HOSO_HOME on free ports, beside anything else running."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import _free_port, _weed_ports
+from tests.conftest import stack_env
 
 pytestmark = pytest.mark.slow
 HOSO = str(Path(sys.executable).parent / "hoso")
@@ -20,15 +19,7 @@ HOSO = str(Path(sys.executable).parent / "hoso")
 
 @pytest.fixture(scope="module")
 def stack_env(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    home = tmp_path_factory.mktemp("stack")
-    s3_port, base = _weed_ports()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("HOSO_", "PREFECT_"))},
-        "HOSO_HOME": str(home),
-        "HOSO_PREFECT_PORT": str(_free_port()),
-        "HOSO_S3_ENDPOINT": f"127.0.0.1:{s3_port}",
-        "HOSO_WEED_BASE_PORT": str(base),
-    }
+    env = stack_env(tmp_path_factory.mktemp("stack"))
     up = subprocess.run([HOSO, "up"], env=env, capture_output=True, text=True, timeout=240)
     assert up.returncode == 0, up.stdout + up.stderr
     yield env

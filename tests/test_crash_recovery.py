@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_cli_stack import HOSO, hoso
-from tests.conftest import _free_port, _weed_ports
+from tests.conftest import stack_env
 
 pytestmark = pytest.mark.slow
 
@@ -60,15 +60,7 @@ def test_sigkill_mid_dossier_then_the_next_run_finishes_each_exactly_once(tmp_pa
     from storage.database import session_scope
 
     home = tmp_path / "home"
-    s3_port, base = _weed_ports()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("HOSO_", "PREFECT_"))},
-        "HOSO_HOME": str(home),
-        "HOSO_PREFECT_PORT": str(_free_port()),
-        "HOSO_S3_ENDPOINT": f"127.0.0.1:{s3_port}",
-        "HOSO_WEED_BASE_PORT": str(base),
-        "HOSO_CLAIM_LEASE_S": "5",
-    }
+    env = stack_env(home, HOSO_CLAIM_LEASE_S="5")
     db_url = f"sqlite:///{home / 'hoso.db'}"
     hoso(env, "up", timeout=240)
     try:

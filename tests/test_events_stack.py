@@ -7,7 +7,6 @@ never called."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import uuid
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import _free_port, _weed_ports
+from tests.conftest import stack_env
 from tests.test_cli_stack import HOSO, hoso
 from tests.test_events import minio_notification, wait_for
 
@@ -29,16 +28,7 @@ TOKEN = "hoso-stack-" + uuid.uuid4().hex[:8]
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     home = tmp_path_factory.mktemp("events-stack")
-    s3_port, base = _weed_ports()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("HOSO_", "PREFECT_"))},
-        "HOSO_HOME": str(home),
-        "HOSO_PREFECT_PORT": str(_free_port()),
-        "HOSO_S3_ENDPOINT": f"127.0.0.1:{s3_port}",
-        "HOSO_WEED_BASE_PORT": str(base),
-        "HOSO_EVENTS_PORT": str(_free_port()),
-        "HOSO_EVENTS_TOKEN": TOKEN,
-    }
+    env = stack_env(home, HOSO_EVENTS_TOKEN=TOKEN)
     up = subprocess.run([HOSO, "up"], env=env, capture_output=True, text=True, timeout=240)
     assert up.returncode == 0, up.stdout + up.stderr
     yield env

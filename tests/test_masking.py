@@ -29,3 +29,23 @@ def test_fields_masked_by_what_they_hold() -> None:
     assert mask_field("applicant_name", "Trần Văn Bình") == "T. V. B."
     assert mask_field("applicant_dob", "05/03/1990") == "**/**/1990"
     assert mask_field("business_name", "Hộ kinh doanh Bình An") == "Hộ kinh doanh Bình An"
+
+
+def test_address_keeps_only_the_commune() -> None:
+    from hoso.masking import mask_address
+
+    assert mask_address("số 55, ngõ 17, phố Ngọc Hà, phường Ngọc Hà, thành phố Hà Nội") == "***, phường Ngọc Hà, thành phố Hà Nội"
+
+
+def test_source_keeps_station_and_file_type_only() -> None:
+    from hoso.masking import mask_source
+
+    assert mask_source("quay-1/Nguyễn Văn An khai sinh.pdf") == "quay-1/….pdf"
+    assert mask_source("quay-1/ho-so-ket-hon/") == "quay-1/…/"
+
+
+def test_amounts_are_not_mistaken_for_ids() -> None:
+    from hoso.masking import mask_by_kind
+
+    assert mask_by_kind("money", "300000000") == "300000000"
+    assert mask_by_kind("personal_id", "001203012345") == "0012******45"

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hoso.masking import mask_text
+from hoso.masking import mask_id, mask_text
+from tasks.publish import markdown_escape
 from hoso.submit import submit_path
 from storage import repository
 from storage.database import session_scope
@@ -59,13 +60,13 @@ def test_dossier_artifact_says_what_was_decided_in_vietnamese(ui) -> None:
         assert f"# Hồ sơ {record['receipt']}" in text
         assert "Trạng thái" in text and "Thủ tục" in text
         for problem in record["problems"]:
-            assert mask_text(problem["message"]) in text  # messages too lose IDs and birth dates
+            assert markdown_escape(mask_text(problem["message"])) in text  # messages too lose IDs and birth dates
         if record["due"]:
             y, m, d = record["due"].split("-")
             assert f"{d}/{m}/{y}" in text  # dates as Vietnamese write them
         applicant_id = record["fields"].get("applicant_id")
         if applicant_id:
-            assert applicant_id not in text and applicant_id[:4] + "******" + applicant_id[-2:] in text
+            assert applicant_id not in text and markdown_escape(mask_id(applicant_id)) in text
         if record["status"] == "routed":
             assert "X-Amz-Signature=" in text  # a time-limited link to the archive copy
 
@@ -74,6 +75,8 @@ def test_intake_and_nightly_reports_exist(ui) -> None:
     _, records, _, artifacts = ui
     batch = artifacts["intake-batch"].data
     assert len(batch) >= len(records)
+    assert "đã chuyển cơ quan xử lý" in str(batch) and ".pdf" in str(batch)
+    assert not any(case.files[0].name in str(batch) for case in ui[0])  # file names may be people's names
     nightly = str(artifacts["bao-cao-dem"].data)
     needs_review = sum(1 for r in records.values() if r["status"] == "needs_review")
     assert f"Còn mở: **{needs_review}** cần xem xét" in nightly

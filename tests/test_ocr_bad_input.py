@@ -34,6 +34,8 @@ CASES: dict[str, tuple[bytes, type[InputError], str]] = {
     "zip archive": (b"PK\x03\x04" + bytes(60), UnsupportedFile, "dinh-dang-khong-ho-tro"),
     "truncated png": (encode_image(SMALL_PAGE, "PNG")[:400], CorruptFile, "tep-hong"),
     "truncated jpeg": (encode_image(SMALL_PAGE, "JPEG")[:400], CorruptFile, "tep-hong"),
+    "truncated tiff": (multipage_tiff([SMALL_PAGE] * 2)[:-100], CorruptFile, "tep-hong"),
+    "tiff without its page directory": (multipage_tiff([SMALL_PAGE] * 2)[:300], CorruptFile, "tep-hong"),
     "png header 50 000 x 50 000": (png_bomb_header(50_000, 50_000), TooLarge, "vuot-gioi-han"),
     "png header over our limit, under pillow's": (png_bomb_header(9_000, 9_000), TooLarge, "vuot-gioi-han"),
     "png side too long for tesseract": (png_bomb_header(40_000, 10), TooLarge, "vuot-gioi-han"),
@@ -42,6 +44,7 @@ CASES: dict[str, tuple[bytes, type[InputError], str]] = {
 }
 
 
+@pytest.mark.filterwarnings("ignore:Corrupt EXIF data:UserWarning")  # Pillow on the cut TIFFs
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input_raises_its_error(case: str) -> None:
     data, error, code = CASES[case]
