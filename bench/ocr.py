@@ -26,7 +26,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bench.harness import isolated_settings, machine, run_worker, submit_all, write_json
 from hoso.settings import Settings
-from samples.render import ScanLook, degrade, rasterise
+from samples.render import ScanLook, degrade, rasterise, write_scan
 
 _SPACE = re.compile(r"\s+")
 
@@ -60,7 +60,7 @@ def build(out: Path, min_pages: int, seed: int) -> list[BenchDossier]:
 
     rng = random.Random(seed)
     noise = np.random.default_rng(seed)
-    cases = generate_corpus(out / "source", count=max(8, min_pages // 2 + 4), seed=seed, scan_ratio=0.0, defect_ratio=0.0)
+    cases = generate_corpus(out / "source", count=min_pages + 8, seed=seed, scan_ratio=0.0, defect_ratio=0.0)
     dossiers: list[BenchDossier] = []
     pages_so_far = 0
     for i, case in enumerate(cases):
@@ -72,6 +72,10 @@ def build(out: Path, min_pages: int, seed: int) -> list[BenchDossier]:
         heavy = i % 4 == 3
         look = heavy_look(rng) if heavy else random_look(rng)
         images = [degrade(image, look, noise) for image in rasterise(pdf, look.dpi)]
+        # The TIFF first: Pillow carries a PNG save's settings over to a later multi-page TIFF save of the same images.
+        tiff = out / "tiff" / f"{case.name}.tif"
+        tiff.parent.mkdir(parents=True, exist_ok=True)
+        write_scan(images, tiff, "tiff", look)
         folder = out / "pages" / case.name
         folder.mkdir(parents=True, exist_ok=True)
         page_paths = []
@@ -79,9 +83,6 @@ def build(out: Path, min_pages: int, seed: int) -> list[BenchDossier]:
             path = folder / f"trang-{n}.png"
             image.save(path, dpi=(look.dpi, look.dpi))
             page_paths.append(path)
-        tiff = out / "tiff" / f"{case.name}.tif"
-        tiff.parent.mkdir(parents=True, exist_ok=True)
-        images[0].save(tiff, "TIFF", save_all=True, append_images=images[1:], dpi=(look.dpi, look.dpi), compression="tiff_deflate")
         dossiers.append(BenchDossier(tiff, page_paths, truths, heavy))
         pages_so_far += len(images)
     return dossiers

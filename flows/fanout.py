@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, TypeVar
 
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
 T = TypeVar("T")
 
 
@@ -29,7 +31,11 @@ def run_each(
 
     def one(item: T) -> dict[str, Any]:
         try:
-            return child(item)
+            # No heartbeat thread per child: joining it costs up to a second per dossier.
+            # The parent's heartbeats cover a crash; intake's reconcile step marks the
+            # children of a crashed parent Crashed too (tasks/reconcile.py).
+            with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+                return child(item)
         except Exception as exc:  # noqa: BLE001 - one bad dossier never stops the batch
             return {"status": "failed", "error": type(exc).__name__}
 

@@ -13,6 +13,7 @@ from flows.fanout import run_each
 from flows.process_dossier import process_dossier
 from hoso.resources import resources
 from tasks.discover import discover
+from tasks.reconcile import reconcile_runs
 from tasks.publish import batch_rows
 
 
@@ -25,6 +26,7 @@ def intake(max_concurrency: int | None = None) -> dict[str, Any]:
     """One ``process-dossier`` run per waiting dossier, at most ``max_concurrency`` at a time."""
     logger = get_run_logger()
     res = resources()
+    reconcile_runs()
     items, waiting = discover(res.store)
     logger.info("Hộp thư đến: %d hồ sơ chờ xử lý, %d đang tải lên.", len(items), len(waiting))
     limit = max_concurrency or res.settings.intake_concurrency

@@ -54,6 +54,15 @@ def _killed_runs_crash(port: str, timeout_s: float) -> bool:
     return False
 
 
+def _running_dossier_runs(port: str) -> list[str]:
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings({PREFECT_API_URL: f"http://127.0.0.1:{port}/api"}):
+        with get_client(sync_client=True) as client:
+            return [r.name for r in client.read_flow_runs(limit=200) if r.state_name == "Running" and r.parent_task_run_id]
+
+
 def test_sigkill_mid_dossier_then_the_next_run_finishes_each_exactly_once(tmp_path: Path) -> None:
     from samples.corpus import generate_corpus
     from storage import repository
@@ -115,5 +124,8 @@ def test_sigkill_mid_dossier_then_the_next_run_finishes_each_exactly_once(tmp_pa
         # The UI tells the truth too: the killed runs stop sending heartbeats and the
         # automation `hoso up` applied marks them Crashed instead of "Running" forever.
         assert _killed_runs_crash(env["HOSO_PREFECT_PORT"], timeout_s=240)
+        # …and the next intake marks the dossier runs the killed intake left "Running".
+        hoso(env, "run", "--here", timeout=300)
+        assert _running_dossier_runs(env["HOSO_PREFECT_PORT"]) == []
     finally:
         subprocess.run([HOSO, "down"], env=env, capture_output=True, timeout=120)
