@@ -59,7 +59,7 @@ def read_file(store: ObjectStore, f: InputFile, options: OcrOptions, budget: int
     if cached is not None:
         return FileText(name=f.name, result=cached, cached=True)
     with machine():
-        result = read_document(f.data, options, name=f.name, workers=1, slot=lambda: cores(budget))
+        result = read_document(f.data, options, name=f.name, workers=budget, slot=lambda: cores(budget))
     if all(page.source != "ocr-timeout" for page in result.pages):  # a page out of time may read next time
         ocr_cache.save(store, key, result)
     return FileText(name=f.name, result=result)
