@@ -184,6 +184,8 @@ class Office(_Model):
     name: str
     name_in_ward: str | None = None
     handles: str = ""
+    # Called (POST, JSON, no personal data) when a dossier is placed in this office's queue.
+    webhook: str | None = Field(None, pattern=r"^https?://")
 
 
 class OfficesFile(_Model):

@@ -16,6 +16,7 @@ from tasks.duplicates import duplicate_task
 from tasks.extract_text import extract_text
 from tasks.fetch import InputFile
 from tasks.handoff import handoff_task
+from tasks.notify import notify_task
 from tasks.quarantine import quarantine_task
 from tasks.route import route_task
 from tasks.store import StoreContext, parse_days_off, store_task
@@ -49,4 +50,6 @@ def assess_dossier(res: Resources, dossier_id: str, files: list[InputFile], rece
     routing = route_task(classification, fields, texts, res.catalogue)
     outcome = store_task(res.store, res.db_url, res.catalogue, store_context(res), dossier_id, texts, classification, fields, problems, routing)
     handoff_task(res.store, res.db_url, res.catalogue, outcome)
+    # A notification that cannot be delivered is logged on its task run; the dossier is in the queue anyway.
+    notify_task(res.catalogue, outcome, return_state=True)
     return outcome.status

@@ -17,6 +17,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from hoso.office_queue import days_left_text, queue_row, today_in_vietnam
+
 if TYPE_CHECKING:
     from domain.catalogue import Catalogue
     from storage.models import Dossier, Handoff
@@ -54,55 +56,6 @@ def check_commune(catalogue: Catalogue, commune: str) -> str:
         return found.slug
     known = ", ".join(c.slug for c in catalogue.communes)
     raise _fail(f"Không có xã/phường «{commune}». Các mã xã/phường: {known}.")
-
-
-def today_in_vietnam() -> date:
-    from domain.deadlines import local_time
-
-    return local_time(datetime.now(timezone.utc)).date()
-
-
-def days_left_text(days: int | None) -> str:
-    if days is None:
-        return "-"
-    if days > 0:
-        return f"còn {days} ngày"
-    if days == 0:
-        return "đến hạn hôm nay"
-    return f"quá hạn {-days} ngày"
-
-
-def queue_row(catalogue: Catalogue, handoff: Handoff, dossier: Dossier, today: date) -> dict[str, Any]:
-    """One queue entry as `--json` prints it; ``days_left`` is in calendar days, negative when overdue."""
-    from hoso.masking import mask_name
-    from storage.repository import as_json, as_utc
-
-    def name_of(kind: str, slug: str | None) -> str | None:
-        if not slug:
-            return None
-        try:
-            return catalogue.procedure(slug).name if kind == "procedure" else catalogue.commune(slug).display_name
-        except KeyError:
-            return None
-
-    applicant = as_json(dossier)["fields"].get("applicant_name") or ""
-    days = (dossier.due - today).days if dossier.due else None
-    return {
-        "id": dossier.id,
-        "receipt": dossier.receipt,
-        "procedure": dossier.procedure,
-        "procedure_name": name_of("procedure", dossier.procedure),
-        "office": handoff.office,
-        "commune": handoff.commune,
-        "commune_name": name_of("commune", handoff.commune),
-        "status": dossier.status,
-        "due": dossier.due.isoformat() if dossier.due else None,
-        "days_left": days,
-        "overdue": days is not None and days < 0,
-        "applicant": mask_name(str(applicant)) if applicant else None,
-        "handed_off_at": as_utc(handoff.created_at).isoformat(),
-        "object_key": handoff.object_key,
-    }
 
 
 @app.command()

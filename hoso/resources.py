@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.catalogue import Catalogue, default_catalogue
+from domain.catalogue import Catalogue, default_catalogue, load_catalogue
 from hoso.settings import Settings, get_settings
 from ocr.model import OcrOptions
 from storage.database import migrate
@@ -35,7 +35,7 @@ def _build(settings: Settings) -> Resources:
     migrate(settings.database_url)
     store = ObjectStore.from_settings(settings)
     store.ensure_buckets()
-    built = Resources(settings=settings, store=store, db_url=settings.database_url, ocr=settings.ocr_options, catalogue=default_catalogue())
+    built = Resources(settings=settings, store=store, db_url=settings.database_url, ocr=settings.ocr_options, catalogue=load_catalogue(settings.catalogue_dir) if settings.catalogue_dir else default_catalogue())
     _BUILT[key] = built
     return built
 

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     events_port: int | None = Field(None, ge=1, le=65535, description="port of the S3 event receiver; see receiver_port")
     events_token: SecretStr | None = Field(None, description="the webhook's auth_token; when set, a request without it is refused")
 
+    catalogue_dir: Path | None = Field(None, description="a catalogue folder to use instead of the packaged domain/data")
+
     # Pipeline
     intake_concurrency: int = Field(4, ge=1, le=64, description="dossiers in flight at once in one intake run")
     review_timeout_s: int = Field(8 * 3600, ge=1, description="how long a review waits in the UI before the nightly job takes over")

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from prefect import task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 from prefect.runtime import flow_run
@@ -156,3 +156,35 @@ def batch_rows(items: list[InboxItem], results: list[dict[str, Any]], waiting: l
     ]
     rows += [{"nguồn": mask_source(w.source), "hồ sơ": "", "trạng thái": f"chờ: {w.reason}"} for w in waiting]
     return rows
+
+
+def office_tables(db_url: str, catalogue: Catalogue, today: date) -> dict[str, list[dict[str, str]]]:
+    """Each office's open dossiers (per commune), earliest due first — so the overdue ones lead."""
+    from hoso.office_queue import days_left_text, queue_row
+
+    tables: dict[str, list[dict[str, str]]] = {}
+    with session_scope(db_url) as session:
+        for office in catalogue.offices:
+            for handoff, dossier in repository.office_queue(session, office.slug):
+                row = queue_row(catalogue, handoff, dossier, today)
+                key = f"hang-doi-{office.slug}-{handoff.commune or 'chua-ro'}"
+                tables.setdefault(key, []).append(
+                    {
+                        "mã hồ sơ": row["receipt"] or row["id"],
+                        "thủ tục": row["procedure_name"] or row["procedure"] or "",
+                        "hạn giải quyết": f"{dossier.due:%d/%m/%Y}" if dossier.due else "-",
+                        "còn lại": days_left_text(row["days_left"]),
+                        "người nộp": row["applicant"] or "",
+                    }
+                )
+    return tables
+
+
+def publish_office_tables(db_url: str, catalogue: Catalogue, today: date) -> int:
+    tables = office_tables(db_url, catalogue, today)
+    for key, rows in tables.items():
+        create_table_artifact(key=key, table=rows, description=f"Hồ sơ đang chờ giải quyết, ngày {today:%d/%m/%Y} — quá hạn ở trên cùng")
+    return len(tables)
+
+
+office_tables_task = task(name="office-tables", cache_policy=NO_CACHE, **IO_RETRIES)(publish_office_tables)
