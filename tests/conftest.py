@@ -177,7 +177,7 @@ def postgres() -> Iterator[Any]:
     server.stop()
 
 
-def stack_env(home: Path, **extra: str) -> dict[str, str]:
+def stack_environment(home: Path, **extra: str) -> dict[str, str]:
     """The environment of a whole local stack (`hoso up`) in ``home`` on free ports, beside any other."""
     s3_port, base = _weed_ports()
     return {

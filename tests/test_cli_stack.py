@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import stack_env
+from tests.conftest import stack_environment
 
 pytestmark = pytest.mark.slow
 HOSO = str(Path(sys.executable).parent / "hoso")
@@ -19,7 +19,7 @@ HOSO = str(Path(sys.executable).parent / "hoso")
 
 @pytest.fixture(scope="module")
 def stack_env(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    env = stack_env(tmp_path_factory.mktemp("stack"))
+    env = stack_environment(tmp_path_factory.mktemp("stack"))
     up = subprocess.run([HOSO, "up"], env=env, capture_output=True, text=True, timeout=240)
     assert up.returncode == 0, up.stdout + up.stderr
     yield env

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_cli_stack import HOSO, hoso
-from tests.conftest import stack_env
+from tests.conftest import stack_environment
 
 pytestmark = pytest.mark.slow
 
@@ -69,7 +69,7 @@ def test_sigkill_mid_dossier_then_the_next_run_finishes_each_exactly_once(tmp_pa
     from storage.database import session_scope
 
     home = tmp_path / "home"
-    env = stack_env(home, HOSO_CLAIM_LEASE_S="5")
+    env = stack_environment(home, HOSO_CLAIM_LEASE_S="5")
     db_url = f"sqlite:///{home / 'hoso.db'}"
     hoso(env, "up", timeout=240)
     try:

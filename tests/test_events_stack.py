@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import stack_env
+from tests.conftest import stack_environment
 from tests.test_cli_stack import HOSO, hoso
 from tests.test_events import minio_notification, wait_for
 
@@ -28,7 +28,7 @@ TOKEN = "hoso-stack-" + uuid.uuid4().hex[:8]
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     home = tmp_path_factory.mktemp("events-stack")
-    env = stack_env(home, HOSO_EVENTS_TOKEN=TOKEN)
+    env = stack_environment(home, HOSO_EVENTS_TOKEN=TOKEN)
     up = subprocess.run([HOSO, "up"], env=env, capture_output=True, text=True, timeout=240)
     assert up.returncode == 0, up.stdout + up.stderr
     yield env
