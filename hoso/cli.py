@@ -45,7 +45,7 @@ def _db(settings: Settings) -> str:
 
 @app.command()
 def up() -> None:
-    """Start the local stack in the background: S3 server, Prefect server, worker; apply prefect.yaml."""
+    """Khởi động hệ thống cục bộ chạy nền (máy chủ S3, máy chủ Prefect, worker, bộ nhận sự kiện) và áp dụng prefect.yaml."""
     from hoso import stack
 
     settings = _settings()
@@ -75,7 +75,7 @@ def _apply_automations(settings: Settings) -> None:
 
 @app.command()
 def down() -> None:
-    """Stop the local stack (data stays in HOSO_HOME)."""
+    """Dừng hệ thống cục bộ (dữ liệu vẫn giữ trong HOSO_HOME)."""
     from hoso import stack
 
     settings = _settings()
@@ -86,7 +86,7 @@ def down() -> None:
 
 @app.command()
 def status() -> None:
-    """Show each part of the local stack and the Prefect UI address."""
+    """Trạng thái từng phần của hệ thống cục bộ và địa chỉ giao diện Prefect."""
     from hoso import stack
 
     settings = _settings()
@@ -102,10 +102,10 @@ def status() -> None:
 
 @app.command()
 def submit(
-    paths: Annotated[list[Path], typer.Argument(help="files (one dossier each) or folders (one dossier of several files)")],
-    station: Annotated[str, typer.Option(help="scan station name (inbox prefix)")] = "quay-1",
+    paths: Annotated[list[Path], typer.Argument(help="tệp (mỗi tệp một hồ sơ) hoặc thư mục (một hồ sơ nhiều tệp)")],
+    station: Annotated[str, typer.Option(help="tên trạm quét (thư mục trong hộp thư đến)")] = "quay-1",
 ) -> None:
-    """Upload dossiers to the inbox, as a scan station would."""
+    """Đưa hồ sơ vào hộp thư đến, như một trạm quét."""
     from hoso.submit import submit_path
 
     store = _store(_settings())
@@ -154,8 +154,8 @@ def run_intake(settings: Settings, *, here: bool = False) -> dict[str, int]:
 
 
 @app.command()
-def run(here: Annotated[bool, typer.Option(help="run in this process instead of on the stack's worker")] = False) -> None:
-    """Process everything waiting in the inbox now and wait until it is done."""
+def run(here: Annotated[bool, typer.Option(help="chạy trong tiến trình này thay vì trên worker của hệ thống")] = False) -> None:
+    """Xử lý ngay mọi hồ sơ đang chờ trong hộp thư đến và chờ đến khi xong."""
     counts = run_intake(_settings(), here=here)
     console.print(f"Đã xử lý {sum(counts.values())} hồ sơ.")
     for status_name, count in sorted(counts.items()):
@@ -164,7 +164,7 @@ def run(here: Annotated[bool, typer.Option(help="run in this process instead of 
 
 @app.command(name="reprocess")
 def reprocess_command() -> None:
-    """Run the nightly reprocess job now, in this process."""
+    """Chạy ngay việc xử lý lại hằng đêm, trong tiến trình này."""
     from flows.reprocess import reprocess
 
     result = reprocess()
@@ -173,10 +173,10 @@ def reprocess_command() -> None:
 
 @app.command(name="list")
 def list_command(
-    as_json: Annotated[bool, typer.Option("--json", help="one JSON object per line")] = False,
-    status_filter: Annotated[list[str] | None, typer.Option("--status", help="only these statuses")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="mỗi dòng một đối tượng JSON")] = False,
+    status_filter: Annotated[list[str] | None, typer.Option("--status", help="chỉ các trạng thái này")] = None,
 ) -> None:
-    """List dossiers."""
+    """Liệt kê hồ sơ."""
     from storage import repository
     from storage.database import session_scope
 
@@ -191,7 +191,7 @@ def list_command(
 
 @app.command()
 def show(dossier: str, as_json: Annotated[bool, typer.Option("--json")] = True) -> None:
-    """Show one dossier with its pages (id or a unique prefix of it)."""
+    """Xem một hồ sơ cùng các trang của nó (mã hồ sơ hoặc phần đầu duy nhất của mã)."""
     from storage import repository
     from storage.database import session_scope
 
@@ -227,9 +227,9 @@ def summary_table(rows: list[dict[str, Any]]) -> Table:
 
 @app.command()
 def demo(
-    out: Annotated[Path | None, typer.Option(help="where to write the sample dossiers")] = None,
+    out: Annotated[Path | None, typer.Option(help="nơi ghi hồ sơ mẫu")] = None,
 ) -> None:
-    """Generate sample dossiers, start the stack, submit them, process them and print a summary."""
+    """Tạo hồ sơ mẫu, khởi động hệ thống, nộp và xử lý chúng, rồi in bảng tóm tắt."""
     from samples.corpus import generate_demo
     from hoso.submit import submit_path
     from storage import repository

@@ -26,7 +26,7 @@ def load(
     concurrency: Annotated[int, typer.Option(help="dossiers at once in the worker")] = 2,
     out: Annotated[Path, typer.Option(help="where to write the corpus and results")] = Path(".bench/load"),
 ) -> None:
-    """Throughput and worker memory over many small text-layer dossiers."""
+    """Thông lượng và bộ nhớ của worker trên nhiều hồ sơ nhỏ có lớp chữ."""
     from bench.load import run_load
 
     typer.echo(run_load(_ready_settings(), count, concurrency, out))
@@ -38,7 +38,7 @@ def ocr(
     concurrency: Annotated[int, typer.Option(help="dossiers at once in the worker")] = 4,
     out: Annotated[Path, typer.Option(help="where to write the pages and results")] = Path(".bench/ocr"),
 ) -> None:
-    """Plain Tesseract vs the whole pipeline on the same pages: speed, CER, cache, text layers."""
+    """So sánh Tesseract thuần với toàn bộ quy trình trên cùng các trang: tốc độ, tỉ lệ lỗi ký tự, bộ nhớ đệm, PDF có lớp chữ."""
     from bench.ocr import run_ocr_bench
 
     typer.echo(run_ocr_bench(_ready_settings(), pages, concurrency, out))
@@ -52,7 +52,7 @@ def accuracy(
     concurrency: Annotated[int, typer.Option(help="dossiers at once in the worker")] = 4,
     out: Annotated[Path, typer.Option(help="where to write the corpus and results")] = Path(".bench/accuracy"),
 ) -> None:
-    """Procedure, routing, verdict and field accuracy of the real pipeline on the labelled corpus."""
+    """Độ chính xác thủ tục, nơi nhận, kết luận và các trường của quy trình thật trên bộ hồ sơ mẫu có nhãn."""
     from bench.accuracy import run_accuracy
 
     typer.echo(run_accuracy(_ready_settings(), count, scan_ratio, seed, concurrency, out))
