@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from domain.catalogue import Catalogue, default_catalogue, load_catalogue
@@ -25,19 +26,24 @@ class Resources:
 
 
 _BUILT: dict[str, Resources] = {}
+_BUILDING = threading.Lock()  # two flows starting at once must not both run the migrations
 
 
 def _build(settings: Settings) -> Resources:
     key = settings.model_dump_json()
-    if key in _BUILT:
+    with _BUILDING:
+        if key not in _BUILT:
+            _BUILT[key] = _connect(settings)
         return _BUILT[key]
+
+
+def _connect(settings: Settings) -> Resources:
     assert settings.database_url
     migrate(settings.database_url)
     store = ObjectStore.from_settings(settings)
     store.ensure_buckets()
-    built = Resources(settings=settings, store=store, db_url=settings.database_url, ocr=settings.ocr_options, catalogue=load_catalogue(settings.catalogue_dir) if settings.catalogue_dir else default_catalogue())
-    _BUILT[key] = built
-    return built
+    catalogue = load_catalogue(settings.catalogue_dir) if settings.catalogue_dir else default_catalogue()
+    return Resources(settings=settings, store=store, db_url=settings.database_url, ocr=settings.ocr_options, catalogue=catalogue)
 
 
 def resources() -> Resources:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -74,9 +75,11 @@ def test_dossier_artifact_says_what_was_decided_in_vietnamese(ui) -> None:
 def test_intake_and_nightly_reports_exist(ui) -> None:
     _, records, _, artifacts = ui
     batch = artifacts["intake-batch"].data
+    batch = json.loads(batch) if isinstance(batch, str) else batch
     assert len(batch) >= len(records)
-    assert "đã chuyển cơ quan xử lý" in str(batch) and ".pdf" in str(batch)
-    assert not any(case.files[0].name in str(batch) for case in ui[0])  # file names may be people's names
+    shown = json.dumps(batch, ensure_ascii=False)
+    assert "đã chuyển cơ quan xử lý" in shown and ".pdf" in shown
+    assert not any(case.files[0].name in shown for case in ui[0])  # file names may be people's names
     nightly = str(artifacts["bao-cao-dem"].data)
     needs_review = sum(1 for r in records.values() if r["status"] == "needs_review")
     assert f"Còn mở: **{needs_review}** cần xem xét" in nightly
