@@ -16,6 +16,7 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 from ocr.page import PageImage
+from ocr.pdf import PDFIUM
 
 if TYPE_CHECKING:
     from ocr.recognise import PageOutcome
@@ -30,6 +31,11 @@ def picture_page(page: PageImage) -> bytes:
 
 def merge_pages(outcomes: Sequence[PageOutcome], source: pdfium.PdfDocument | None) -> bytes:
     """One PDF in page order; ``source`` supplies the pages that were read from their own text layer."""
+    with PDFIUM:
+        return _merge(outcomes, source)
+
+
+def _merge(outcomes: Sequence[PageOutcome], source: pdfium.PdfDocument | None) -> bytes:
     merged = pdfium.PdfDocument.new()
     try:
         for outcome in outcomes:
