@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -133,13 +134,11 @@ def run_intake(settings: Settings, *, here: bool = False) -> dict[str, int]:
     from storage.database import session_scope
 
     started = datetime.now(timezone.utc)
-    if here or not _stack_is_up(settings):
+    stack_up = _stack_is_up(settings)
+    if here or not stack_up:
         from flows.intake import intake
 
-        if _stack_is_up(settings):
-            with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}):
-                intake()
-        else:
+        with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}) if stack_up else nullcontext():
             intake()
     else:
         from prefect.deployments import run_deployment

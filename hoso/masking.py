@@ -70,18 +70,20 @@ def mask_by_kind(kind: str, value: str) -> str:
     return masker(value) if masker else mask_text(value)
 
 
-PERSONAL_FIELDS_ID = ("_id", "so_dinh_danh", "cccd", "tax_code", "ma_so_thue")
-PERSONAL_FIELDS_NAME = ("_name", "ho_ten")
-PERSONAL_FIELDS_DATE = ("_dob", "birth", "ngay_sinh", "date_of_birth")
+def kind_from_name(name: str) -> str:
+    """A field's kind guessed from its name, for fields the catalogue does not describe."""
+    lowered = name.lower()
+    if lowered.endswith("_address"):
+        return "address"
+    if lowered.endswith(("_id", "_tax_code")) or "so_dinh_danh" in lowered or "cccd" in lowered:
+        return "personal_id"
+    if lowered.endswith("_dob") or "birth" in lowered or "ngay_sinh" in lowered:
+        return "date"
+    if lowered.endswith("_name") and "business" not in lowered:
+        return "name"
+    return "text"
 
 
 def mask_field(name: str, value: str) -> str:
-    """Mask a field value by what its name says it holds."""
-    lowered = name.lower()
-    if any(lowered.endswith(s) or s in lowered for s in PERSONAL_FIELDS_ID):
-        return mask_id(value)
-    if any(lowered.endswith(s) or s in lowered for s in PERSONAL_FIELDS_NAME) and "business" not in lowered:
-        return mask_name(value)
-    if any(s in lowered for s in PERSONAL_FIELDS_DATE):
-        return mask_date(value) if "/" in value else "****"
-    return mask_text(value)
+    """Mask a field by what its name says it holds."""
+    return mask_by_kind(kind_from_name(name), value)

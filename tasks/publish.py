@@ -17,7 +17,7 @@ from prefect.runtime import flow_run
 
 from domain.catalogue import Catalogue
 from domain.deadlines import local_time
-from hoso.masking import mask_by_kind, mask_name, mask_source, mask_text
+from hoso.masking import kind_from_name, mask_by_kind, mask_name, mask_source, mask_text
 from storage.layout import InboxItem, Waiting
 from storage import repository
 from storage.database import session_scope
@@ -40,9 +40,8 @@ LINK_LIFETIME = timedelta(days=7)
 
 def _field_kind(catalogue: Catalogue, procedure: str | None, name: str) -> str:
     """The catalogue's kind of a field, with addresses told apart (they are personal, unlike other text)."""
-    if name.endswith("_address"):
-        return "address"
-    if procedure:
+    guessed = kind_from_name(name)
+    if procedure and guessed != "address":
         entry = catalogue.procedure(procedure)
         if name in entry.address_fields:
             return "address"
@@ -50,7 +49,7 @@ def _field_kind(catalogue: Catalogue, procedure: str | None, name: str) -> str:
             return entry.field(name).kind
         except (KeyError, ValueError, LookupError):
             pass
-    return "name" if name.endswith("_name") else "personal_id" if name.endswith("_id") else "text"
+    return guessed
 
 
 def markdown_escape(text: str) -> str:
