@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import SecretStr
+
+from hoso import stack
 from hoso.settings import Settings
 from hoso.stack import hoso_env, prefect_env
 from hoso.submit import submit_path
@@ -30,6 +36,7 @@ from storage.objects import ObjectStore
 class RunReport:
     dossiers: int
     seconds: float
+    tag: str = ""  # the Prefect tag on every run of this worker, to find its task runs afterwards
     samples: list[tuple[float, int, float]] = field(default_factory=list)  # (t, settled, rss MiB)
     peak_rss_mib: float = 0.0
     records: list[dict] = field(default_factory=list)
@@ -72,11 +79,12 @@ def run_worker(settings: Settings, expected: int, concurrency: int, sample_every
     """Run `intake` in a child process until it ends; sample progress and memory meanwhile."""
     assert settings.database_url
     migrate(settings.database_url)
+    tag = f"bench-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, **prefect_env(settings), **hoso_env(settings), "OMP_THREAD_LIMIT": "1",
-           "HOSO_INTAKE_CONCURRENCY": str(concurrency), "PREFECT_LOGGING_LEVEL": "WARNING"}
+           "HOSO_INTAKE_CONCURRENCY": str(concurrency), "PREFECT_LOGGING_LEVEL": "WARNING", "HOSO_BENCH_TAG": tag}
     started = time.monotonic()
     child = subprocess.Popen([sys.executable, "-m", "bench.worker"], env=env)
-    report = RunReport(dossiers=expected, seconds=0.0)
+    report = RunReport(dossiers=expected, seconds=0.0, tag=tag)
     while child.poll() is None:
         try:
             rss, peak = _rss_mib(child.pid)
@@ -91,6 +99,46 @@ def run_worker(settings: Settings, expected: int, concurrency: int, sample_every
     with session_scope(settings.database_url) as s:
         report.records = [repository.as_json(repository.get(s, d.id), with_pages=True) for d in repository.list_all(s)]  # type: ignore[arg-type]
     return report
+
+
+def task_seconds(settings: Settings, tag: str, task_name: str) -> float:
+    """Wall time summed over one task's runs in a benchmark worker's runs, as the Prefect server recorded them."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName, TaskRunFilterTags
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    wanted = TaskRunFilter(tags=TaskRunFilterTags(all_=[tag]), name=TaskRunFilterName(like_=task_name))
+    runs: list = []
+    with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}), get_client(sync_client=True) as client:
+        while page := client.read_task_runs(task_run_filter=wanted, limit=200, offset=len(runs)):
+            runs += page
+    return sum((r.end_time - r.start_time).total_seconds() for r in runs if r.start_time and r.end_time)
+
+
+@contextmanager
+def prefect_on_postgres(settings: Settings) -> Iterator[Settings]:
+    """A second Prefect server beside the stack's, its database on a throwaway PostgreSQL: the production set-up.
+
+    Yields the settings that point at it (own home, port and database); the S3 server stays the stack's.
+    """
+    from hoso.orchestration import ensure_ocr_limit
+    from hoso.postgres import PostgresServer
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    home = Path(tempfile.mkdtemp(prefix="hoso-bench-pg-"))
+    postgres = PostgresServer(stack.free_port())
+    run = settings.model_copy(update={"home": home, "prefect_port": stack.free_port()})
+    try:
+        url = postgres.create_database("prefect").replace("+psycopg", "+asyncpg")
+        run = run.model_copy(update={"prefect_database_url": SecretStr(url)})
+        stack.start(run, stack.prefect_server(run), timeout_s=180)
+        with temporary_settings({PREFECT_API_URL: run.prefect_api_url}):
+            ensure_ocr_limit(run.ocr_workers)  # as `hoso up` does for the stack's server
+        yield run
+    finally:
+        stack.stop(run, "prefect-server")
+        postgres.stop()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def machine() -> str:

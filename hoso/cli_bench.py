@@ -37,11 +37,15 @@ def ocr(
     pages: Annotated[int, typer.Option(help="at least this many noisy scan pages")] = 40,
     concurrency: Annotated[int, typer.Option(help="dossiers at once in the worker")] = 4,
     out: Annotated[Path, typer.Option(help="where to write the pages and results")] = Path(".bench/ocr"),
+    prefect_db: Annotated[str, typer.Option(help="the Prefect server's database for the pipeline runs: sqlite, postgres or both (comma-separated)")] = "sqlite,postgres",
 ) -> None:
     """So sánh Tesseract thuần với toàn bộ quy trình trên cùng các trang: tốc độ, tỉ lệ lỗi ký tự, bộ nhớ đệm, PDF có lớp chữ."""
-    from bench.ocr import run_ocr_bench
+    from bench.ocr import PREFECT_DATABASES, run_ocr_bench
 
-    typer.echo(run_ocr_bench(_ready_settings(), pages, concurrency, out))
+    chosen = tuple(db.strip() for db in prefect_db.split(",") if db.strip())
+    if not chosen or set(chosen) - set(PREFECT_DATABASES):
+        raise typer.BadParameter(f"chỉ nhận {', '.join(PREFECT_DATABASES)}", param_hint="--prefect-db")
+    typer.echo(run_ocr_bench(_ready_settings(), pages, concurrency, out, chosen))
 
 
 @bench_app.command("accuracy")

@@ -34,6 +34,12 @@ class Settings(BaseSettings):
 
     # Embedded stack ports (a second HOSO_HOME with other ports runs beside the first)
     prefect_port: int = 4200
+    prefect_database_url: SecretStr | None = Field(
+        None,
+        description="the embedded Prefect server's database (postgresql+asyncpg://…); unset = its own SQLite file. "
+        "PostgreSQL is the production set-up: on SQLite the server answers part of the run writes with 503 "
+        "'database is locked', and each costs the client a 2 s retry",
+    )
     weed_base_port: int = Field(19330, description="weed mini master; volume, filer, admin, webdav follow")
 
     # S3 event receiver (`hoso events serve`): MinIO's webhook target posts bucket notifications here

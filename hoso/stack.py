@@ -69,6 +69,19 @@ def prefect_env(settings: Settings) -> dict[str, str]:
     }
 
 
+def prefect_server_env(settings: Settings) -> dict[str, str]:
+    """The Prefect server's own environment: where it keeps its runs (SQLite under PREFECT_HOME unless told)."""
+    env = prefect_env(settings)
+    if settings.prefect_database_url:
+        env["PREFECT_API_DATABASE_CONNECTION_URL"] = settings.prefect_database_url.get_secret_value()
+    return env
+
+
+def prefect_server(settings: Settings) -> Service:
+    argv = [_bin("prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(settings.prefect_port)]
+    return Service("prefect-server", argv, settings.prefect_port, prefect_server_env(settings))
+
+
 def hoso_env(settings: Settings) -> dict[str, str]:
     """What a worker (and the flows it runs) must see to reach this stack."""
     return {
@@ -90,9 +103,7 @@ def services(settings: Settings) -> list[Service]:
     parts = []
     if embedded_s3:
         parts.append(Service("s3", weed_argv(s3_dir, settings.s3_port, settings.weed_base_port), settings.s3_port, weed_env(settings)))
-    parts.append(
-        Service("prefect-server", [_bin("prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(settings.prefect_port)], settings.prefect_port, prefect_env(settings))
-    )
+    parts.append(prefect_server(settings))
     parts.append(
         Service(
             "worker",
@@ -114,6 +125,13 @@ def services(settings: Settings) -> list[Service]:
         )
     )
     return parts
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now (the OS picks it)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def port_open(port: int, host: str = "127.0.0.1") -> bool:

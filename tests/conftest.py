@@ -20,9 +20,9 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    from hoso.stack import free_port
+
+    return free_port()
 
 
 def _is_free(port: int) -> bool:
@@ -170,7 +170,7 @@ def module_store(module_settings: Any) -> Any:
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Any]:
-    from tests.postgres import PostgresServer
+    from hoso.postgres import PostgresServer
 
     server = PostgresServer(_free_port())
     yield server

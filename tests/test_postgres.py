@@ -77,25 +77,18 @@ def test_pipeline_end_to_end_on_postgres(prefect_server, postgres, hoso_settings
 
 
 def test_prefect_server_runs_on_postgres(postgres, tmp_path: Path) -> None:
-    """`prefect server start` with its database on PostgreSQL, and a flow run recorded there."""
+    """HOSO_PREFECT_DATABASE_URL puts the stack's Prefect server on PostgreSQL, and a flow run is recorded there."""
     from tests.conftest import _free_port
 
-    from hoso.stack import wait_for_port
+    from hoso import stack
+    from hoso.settings import Settings
 
-    port = _free_port()
     db = postgres.create_database("prefect" + uuid.uuid4().hex[:6]).replace("+psycopg", "+asyncpg")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")},
-        "PREFECT_HOME": str(tmp_path / "prefect"),
-        "PREFECT_API_DATABASE_CONNECTION_URL": db,
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
-    }
-    prefect = str(Path(sys.executable).parent / "prefect")
-    server = subprocess.Popen([prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                              stdout=open(tmp_path / "server.log", "wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    settings = Settings(home=tmp_path, prefect_port=_free_port(), prefect_database_url=db)
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}, **stack.prefect_env(settings)}
+    assert "PREFECT_API_DATABASE_CONNECTION_URL" not in env  # the clients never see the database's address
+    stack.start(settings, stack.prefect_server(settings), timeout_s=120)
     try:
-        wait_for_port(port, 120, server, "prefect server")
         code = (
             "from prefect import flow\n"
             "@flow(name='kiem-tra-postgres')\n"
@@ -110,11 +103,7 @@ def test_prefect_server_runs_on_postgres(postgres, tmp_path: Path) -> None:
         done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=180)
         assert done.returncode == 0, done.stdout + done.stderr
     finally:
-        server.terminate()
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stack.stop(settings, "prefect-server")
     import psycopg
 
     with psycopg.connect(db.replace("postgresql+asyncpg", "postgresql")) as conn:

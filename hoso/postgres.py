@@ -1,7 +1,10 @@
-"""A throwaway PostgreSQL server from Debian's packages, on a free loopback port.
+"""A throwaway PostgreSQL server from Debian's packages, on a loopback port.
 
-initdb refuses to run as root, so as root the cluster belongs to the `postgres`
-system user that the Debian package creates.
+The tests run the metadata database and the Prefect server against it, and
+`hoso bench ocr` runs the Prefect server on it to measure the production
+set-up beside the embedded SQLite one. initdb refuses to run as root, so as
+root the cluster belongs to the `postgres` system user that the Debian package
+creates.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from hoso.errors import StackError
+
 
 def _bin(name: str) -> str:
     found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
     if not found:
-        raise RuntimeError("PostgreSQL is not installed: `make install` installs Debian's postgresql package")
+        raise StackError("Chưa cài PostgreSQL: `make install` cài gói postgresql của Debian.")
     return found[-1]
 
 
