@@ -141,6 +141,24 @@ def prefect_on_postgres(settings: Settings) -> Iterator[Settings]:
         shutil.rmtree(home, ignore_errors=True)
 
 
+PREFECT_DATABASES = ("sqlite", "postgres")
+
+
+@contextmanager
+def prefect_server_for(settings: Settings, database: str) -> Iterator[Settings]:
+    """The stack's own Prefect server (its SQLite file) or a PostgreSQL-backed one beside it."""
+    if database == "sqlite":
+        yield settings
+    elif database == "postgres":
+        with prefect_on_postgres(settings) as on_postgres:
+            yield on_postgres
+    else:
+        raise ValueError(f"unknown Prefect database {database!r}; one of {PREFECT_DATABASES}")
+
+
+PREFECT_LABELS = {"sqlite": "Prefect on SQLite (embedded)", "postgres": "Prefect on PostgreSQL"}
+
+
 def machine() -> str:
     cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")), "?")
     mem = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1]) / 1024 / 1024

@@ -9,25 +9,26 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bench.harness import isolated_settings, machine, run_worker, submit_all, write_json
+from bench.harness import PREFECT_LABELS, isolated_settings, machine, prefect_server_for, run_worker, submit_all, write_json
 from hoso.settings import Settings
 
 
-def run_load(settings: Settings, count: int, concurrency: int, out: Path) -> str:
+def run_load(settings: Settings, count: int, concurrency: int, out: Path, prefect_db: str = "sqlite") -> str:
     from samples.corpus import generate_corpus
 
     t0 = time.monotonic()
     cases = generate_corpus(out / "corpus", count=count, seed=1000, scan_ratio=0.0, defect_ratio=0.2)
     generated = time.monotonic() - t0
-    run = isolated_settings(settings, "load")
-    submit_all(run, [c.files[0] for c in cases])
-    report = run_worker(run, len(cases), concurrency)
+    with prefect_server_for(settings, prefect_db) as server:
+        run = isolated_settings(server, "load")
+        submit_all(run, [c.files[0] for c in cases])
+        report = run_worker(run, len(cases), concurrency)
     statuses: dict[str, int] = {}
     for r in report.records:
         statuses[r["status"]] = statuses.get(r["status"], 0) + 1
     lines = [
-        f"hoso bench load --count {count} --concurrency {concurrency}",
-        f"machine: {machine()}",
+        f"hoso bench load --count {count} --concurrency {concurrency} --prefect-db {prefect_db}",
+        f"machine: {machine()}; {PREFECT_LABELS[prefect_db]}",
         f"{len(cases)} text-layer dossiers generated in {generated:.0f} s; processed in {report.seconds:.0f} s "
         f"= {report.per_minute:.0f} dossiers/minute; statuses {statuses}",
         f"worker peak RSS: {report.peak_rss_mib:.0f} MiB",
@@ -42,5 +43,5 @@ def run_load(settings: Settings, count: int, concurrency: int, out: Path) -> str
             lines.append(f"| {sample[1]} | {sample[2]:.0f} | {sample[0]:.0f} |")
     text = "\n".join(lines)
     write_json(out / "load.json", {"count": count, "seconds": report.seconds, "per_minute": report.per_minute,
-                                   "peak_rss_mib": report.peak_rss_mib, "samples": report.samples, "statuses": statuses})
+                                   "peak_rss_mib": report.peak_rss_mib, "prefect_db": prefect_db, "samples": report.samples, "statuses": statuses})
     return text

@@ -28,7 +28,18 @@ import numpy as np
 import pdfplumber
 from rapidfuzz.distance import Levenshtein
 
-from bench.harness import RunReport, isolated_settings, machine, prefect_on_postgres, run_worker, submit_all, task_seconds, write_json
+from bench.harness import (
+    PREFECT_DATABASES,
+    PREFECT_LABELS,
+    RunReport,
+    isolated_settings,
+    machine,
+    prefect_server_for,
+    run_worker,
+    submit_all,
+    task_seconds,
+    write_json,
+)
 from hoso.settings import Settings
 from samples.render import ScanLook, degrade, rasterise, write_scan
 
@@ -144,9 +155,6 @@ def pipeline_figures(run: Settings, label: str, dossiers: list[BenchDossier], co
                            task_seconds(run, first.tag, "extract-text"), task_seconds(run, second.tag, "extract-text"))
 
 
-PREFECT_DATABASES = ("sqlite", "postgres")
-
-
 def run_ocr_bench(settings: Settings, min_pages: int, concurrency: int, out: Path, prefect_dbs: tuple[str, ...] = PREFECT_DATABASES,
                   seed: int = 4) -> str:
     dossiers = build(out, min_pages, seed)
@@ -156,11 +164,9 @@ def run_ocr_bench(settings: Settings, min_pages: int, concurrency: int, out: Pat
 
     plain_s, plain_texts = plain_tesseract(pages)
     runs: list[PipelineFigures] = []
-    if "sqlite" in prefect_dbs:
-        runs.append(pipeline_figures(isolated_settings(settings, "ocr"), "Prefect on SQLite (embedded)", dossiers, concurrency))
-    if "postgres" in prefect_dbs:
-        with prefect_on_postgres(settings) as on_postgres:
-            runs.append(pipeline_figures(isolated_settings(on_postgres, "ocr"), "Prefect on PostgreSQL", dossiers, concurrency))
+    for database in prefect_dbs:
+        with prefect_server_for(settings, database) as server:
+            runs.append(pipeline_figures(isolated_settings(server, "ocr"), PREFECT_LABELS[database], dossiers, concurrency))
 
     def split(texts: list[str], want_heavy: bool | None) -> list[tuple[str, str]]:
         return [(t, truth) for t, truth, h in zip(texts, truths, heavy) if want_heavy is None or h == want_heavy]

@@ -12,6 +12,7 @@ from domain.deadlines import local_time
 from flows.fanout import run_each
 from flows.process_dossier import process_dossier
 from hoso.resources import resources
+from hoso.sealing import seal
 from tasks.discover import discover
 from tasks.reconcile import reconcile_runs
 from tasks.publish import batch_rows
@@ -36,7 +37,8 @@ def intake(max_concurrency: int | None = None) -> dict[str, Any]:
         if progress is not None:
             update_progress_artifact(progress, progress=100.0 * done / total)
 
-    results = run_each(lambda item: process_dossier(source=item.source), items, limit, report)
+    secret = res.settings.sealing_secret
+    results = run_each(lambda item: process_dossier(source=seal(item.source, secret)), items, limit, report)
     if items or waiting:
         create_table_artifact(key="intake-batch", table=batch_rows(items, results, waiting), description="Lô hồ sơ của lần tiếp nhận này")
     counts: dict[str, int] = {}

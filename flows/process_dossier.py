@@ -11,6 +11,7 @@ from prefect.runtime import flow_run
 from flows.pipeline import assess_dossier
 from hoso.masking import mask_source
 from hoso.resources import resources
+from hoso.sealing import unseal
 from tasks.discover import locate
 from tasks.fetch import fetch
 from tasks.finalize import finalize
@@ -21,7 +22,7 @@ from tasks.register import claim, register
 
 def _run_name() -> str:
     """Until the dossier is understood, its run is named by station and file type only (file names may be people's)."""
-    return "hồ sơ " + mask_source(str(flow_run.parameters.get("source", "")))
+    return "hồ sơ " + mask_source(unseal(str(flow_run.parameters.get("source", "")), resources().settings.sealing_secret))
 
 
 def owner() -> str:
@@ -31,13 +32,18 @@ def owner() -> str:
 
 @flow(name="process-dossier", flow_run_name=_run_name, log_prints=False)
 def process_dossier(source: str) -> dict[str, Any]:
-    """fetch → archive → text → classify → validate → route → store → hand off → clear inbox."""
+    """fetch → archive → text → classify → validate → route → store → hand off → clear inbox.
+
+    ``source`` is sealed (hoso/sealing.py) when intake or an S3 event starts the run,
+    so the name in it never shows in the run's parameters; a plain source typed by an
+    operator works too.
+    """
     logger = get_run_logger()
     res = resources()
-    item = locate(res.store, source)
+    item = locate(res.store, unseal(source, res.settings.sealing_secret))
     if item is None:
         logger.info("Không còn gì trong hộp thư đến cho nguồn này; bỏ qua.")
-        return {"source": source, "status": "gone"}
+        return {"status": "gone"}
     registered = register(res.db_url, item)
     if registered.finished:
         # A previous run stored everything but died before clearing the inbox.

@@ -13,6 +13,7 @@ from flows.fanout import run_each
 from flows.pipeline import assess_dossier
 from flows.process_dossier import owner, process_dossier
 from hoso.resources import PIPELINE_VERSION, resources
+from hoso.sealing import seal
 from tasks.fetch import fetch_archived
 from tasks.publish import nightly_report, publish_task
 from tasks.lookup import open_summary_task, select_task, state_task
@@ -28,7 +29,7 @@ def reassess_dossier(dossier_id: str) -> dict[str, Any]:
         return {"dossier": dossier_id, "status": "missing"}
     if not state.archived:
         # It died before its originals were archived: they are still in the inbox.
-        return {**process_dossier(source=state.source), "before": state.status}
+        return {**process_dossier(source=seal(state.source, res.settings.sealing_secret)), "before": state.status}
     if not claim(res.db_url, dossier_id, owner(), res.settings.claim_lease_s, settled_too=True):
         return {"dossier": dossier_id, "before": state.status, "status": "claimed-elsewhere"}
     files = fetch_archived(res.store, res.db_url, dossier_id)

@@ -20,16 +20,29 @@ def _ready_settings():  # type: ignore[no-untyped-def]
     return settings
 
 
+def _prefect_dbs(value: str, single: bool = False) -> tuple[str, ...]:
+    """Checked at the edge: a comma-separated list of the Prefect databases the benchmark knows."""
+    from bench.harness import PREFECT_DATABASES
+
+    chosen = tuple(db.strip() for db in value.split(",") if db.strip())
+    if not chosen or set(chosen) - set(PREFECT_DATABASES) or (single and len(chosen) != 1):
+        allowed = " hoặc ".join(PREFECT_DATABASES) if single else ", ".join(PREFECT_DATABASES)
+        raise typer.BadParameter(f"chỉ nhận {allowed}", param_hint="--prefect-db")
+    return chosen
+
+
 @bench_app.command("load")
 def load(
     count: Annotated[int, typer.Option(help="number of small dossiers")] = 1000,
     concurrency: Annotated[int, typer.Option(help="dossiers at once in the worker")] = 2,
     out: Annotated[Path, typer.Option(help="where to write the corpus and results")] = Path(".bench/load"),
+    prefect_db: Annotated[str, typer.Option(help="the Prefect server's database: sqlite (the stack's) or postgres (a throwaway one)")] = "sqlite",
 ) -> None:
     """Thông lượng và bộ nhớ của worker trên nhiều hồ sơ nhỏ có lớp chữ."""
     from bench.load import run_load
 
-    typer.echo(run_load(_ready_settings(), count, concurrency, out))
+    _prefect_dbs(prefect_db, single=True)
+    typer.echo(run_load(_ready_settings(), count, concurrency, out, prefect_db))
 
 
 @bench_app.command("ocr")
@@ -40,12 +53,9 @@ def ocr(
     prefect_db: Annotated[str, typer.Option(help="the Prefect server's database for the pipeline runs: sqlite, postgres or both (comma-separated)")] = "sqlite,postgres",
 ) -> None:
     """So sánh Tesseract thuần với toàn bộ quy trình trên cùng các trang: tốc độ, tỉ lệ lỗi ký tự, bộ nhớ đệm, PDF có lớp chữ."""
-    from bench.ocr import PREFECT_DATABASES, run_ocr_bench
+    from bench.ocr import run_ocr_bench
 
-    chosen = tuple(db.strip() for db in prefect_db.split(",") if db.strip())
-    if not chosen or set(chosen) - set(PREFECT_DATABASES):
-        raise typer.BadParameter(f"chỉ nhận {', '.join(PREFECT_DATABASES)}", param_hint="--prefect-db")
-    typer.echo(run_ocr_bench(_ready_settings(), pages, concurrency, out, chosen))
+    typer.echo(run_ocr_bench(_ready_settings(), pages, concurrency, out, _prefect_dbs(prefect_db)))
 
 
 @bench_app.command("accuracy")

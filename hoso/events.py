@@ -108,7 +108,7 @@ def create_app(settings: Settings | None = None, *, prefect_api_url: str | None 
             log.debug("Bỏ qua %s: %s", mask_text(item.key), item.reason)
         if signals:
             try:
-                await send_events(api_url, [Event(**prefect_event_fields(s)) for s in signals])
+                await send_events(api_url, [Event(**prefect_event_fields(s, settings.sealing_secret)) for s in signals])
             except Exception as exc:  # noqa: BLE001 - any failure means: not delivered, ask MinIO to retry
                 log.warning("Không gửi được %d sự kiện tới Prefect (%s: %s); MinIO sẽ gửi lại.", len(signals), type(exc).__name__, exc)
                 raise HTTPException(503, "Không gửi được sự kiện tới Prefect; MinIO sẽ gửi lại sau.") from exc

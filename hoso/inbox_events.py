@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
-from hoso.masking import mask_text
+from hoso.masking import mask_source
+from hoso.sealing import digest, seal
 from storage.layout import source_for_key
 
 EVENT_NAME = "hoso.inbox.object-created"
@@ -73,7 +74,8 @@ class InboxSignal:
 
     @property
     def resource_id(self) -> str:
-        return RESOURCE_PREFIX + self.source
+        """Stable per source, so the trigger groups by object, and one-way: no name in the event feed."""
+        return RESOURCE_PREFIX + digest(self.source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,19 +129,20 @@ def inbox_signals(records: list[ObjectCreated], inbox_bucket: str) -> tuple[list
     return list(signals.values()), ignored
 
 
-def prefect_event_fields(signal: InboxSignal) -> dict[str, Any]:
+def prefect_event_fields(signal: InboxSignal, secret: str) -> dict[str, Any]:
     """The arguments of the Prefect event for one signal (``event``, ``resource``, ``payload``, ``id``).
 
     ``hoso.source`` is what the process-dossier deployment's trigger passes as
-    its ``source`` parameter. The payload carries no key: the source already
-    says where the object is, and payloads are shown in the Prefect UI.
+    its ``source`` parameter, sealed with ``secret`` (hoso/sealing.py): events
+    and run parameters are shown in the Prefect UI, and file names may be
+    people's. The payload carries no key for the same reason.
     """
     return {
         "event": EVENT_NAME,
         "resource": {
             "prefect.resource.id": signal.resource_id,
-            "prefect.resource.name": mask_text(signal.source),
-            "hoso.source": signal.source,
+            "prefect.resource.name": mask_source(signal.source),
+            "hoso.source": seal(signal.source, secret),
             "hoso.station": signal.station,
             "hoso.bucket": signal.record.bucket,
         },

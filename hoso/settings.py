@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     events_port: int | None = Field(None, ge=1, le=65535, description="port of the S3 event receiver; see receiver_port")
     events_token: SecretStr | None = Field(None, description="the webhook's auth_token; when set, a request without it is refused")
 
+    seal_secret: SecretStr | None = Field(
+        None,
+        description="seals dossier sources in Prefect parameters and events; defaults to the S3 secret key",
+    )
+
     catalogue_dir: Path | None = Field(None, description="a catalogue folder to use instead of the packaged domain/data")
 
     # Pipeline
@@ -86,6 +91,12 @@ class Settings(BaseSettings):
             max_page_pixels=self.ocr_max_page_pixels,
             searchable_pdf=self.ocr_searchable_pdf,
         )
+
+    @property
+    def sealing_secret(self) -> str:
+        """The secret behind sealed dossier sources (hoso/sealing.py): HOSO_SEAL_SECRET, else the S3 secret,
+        which every worker and the event receiver already share."""
+        return (self.seal_secret or self.s3_secret_key).get_secret_value()
 
     @property
     def prefect_api_url(self) -> str:

@@ -89,6 +89,7 @@ def hoso_env(settings: Settings) -> dict[str, str]:
         "HOSO_S3_ENDPOINT": settings.s3_endpoint,
         "HOSO_S3_ACCESS_KEY": settings.s3_access_key,
         "HOSO_S3_SECRET_KEY": settings.s3_secret_key.get_secret_value(),
+        **({"HOSO_SEAL_SECRET": settings.seal_secret.get_secret_value()} if settings.seal_secret else {}),
         "HOSO_S3_SECURE": str(settings.s3_secure).lower(),
         "HOSO_BUCKET_PREFIX": settings.bucket_prefix,
         "HOSO_DATABASE_URL": settings.database_url or "",

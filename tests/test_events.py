@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from hoso.inbox_events import EVENT_NAME, BadNotification, inbox_signals, parse_notification
+from hoso.sealing import PREFIX, digest, unseal
 from storage.layout import group_inbox, source_for_key
 from storage.objects import StoredObject
 from tests.conftest import _free_port
@@ -141,7 +142,7 @@ def test_signals_keep_new_dossiers_of_the_inbox_only() -> None:
     body["Records"] += minio_notification("hoso-inbox", ("quay-1/d.pdf", "e7", 10), event_name="s3:ObjectCreated:PutTagging")["Records"]
     signals, ignored = inbox_signals(parse_notification(body), "hoso-inbox")
     assert [s.source for s in signals] == ["quay-1/a.pdf", "quay-3/hồ sơ/"]
-    assert {s.resource_id for s in signals} == {"hoso.inbox.quay-1/a.pdf", "hoso.inbox.quay-3/hồ sơ/"}
+    assert {s.resource_id for s in signals} == {f"hoso.inbox.{digest('quay-1/a.pdf')}", f"hoso.inbox.{digest('quay-3/hồ sơ/')}"}
     assert sorted(i.key for i in ignored) == ["a.pdf", "quay-1/b.pdf", "quay-1/c.pdf", "quay-1/d.pdf", "quay-3/hồ sơ/1.png"]
     assert all(i.reason for i in ignored)
 
@@ -250,11 +251,19 @@ def read_events(prefect_api: Any, resource_id: str) -> list[dict[str, Any]]:
     return list(response.json()["events"])
 
 
-def runs_for(prefect_api: Any, deployment_id: Any, source: str) -> list[Any]:
+def runs_for(prefect_api: Any, deployment_id: Any, source: str, secret: str) -> list[Any]:
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
 
+    from hoso.errors import ConfigError
+
+    def opened(run: Any) -> str | None:
+        try:
+            return unseal(run.parameters.get("source", ""), secret)
+        except ConfigError:  # sealed by another test's stack
+            return None
+
     runs = prefect_api.read_flow_runs(deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id])), limit=200)
-    return [r for r in runs if r.parameters.get("source") == source]
+    return [r for r in runs if opened(r) == source]
 
 
 def inbox(settings: Any) -> str:
@@ -285,14 +294,16 @@ def test_a_new_file_becomes_a_prefect_event_and_the_trigger_runs_its_dossier(rec
     assert accepted.status_code == 200, accepted.text
     assert accepted.json() == {"emitted": 1, "ignored": 0}
 
-    [event] = wait_for("the event on the Prefect server", lambda: read_events(prefect_api, f"hoso.inbox.{SAMPLE_KEY}"))
+    secret = settings.sealing_secret
+    [event] = wait_for("the event on the Prefect server", lambda: read_events(prefect_api, f"hoso.inbox.{digest(SAMPLE_KEY)}"))
     assert event["event"] == "hoso.inbox.object-created"
-    assert event["resource"]["hoso.source"] == SAMPLE_KEY and event["resource"]["hoso.station"] == "quay-2"
+    assert unseal(event["resource"]["hoso.source"], secret) == SAMPLE_KEY and event["resource"]["hoso.station"] == "quay-2"
     assert event["payload"]["etag"] == "5d41402abc4b2a76b9719d911017c592"
-    assert "05-03-2024" not in json.dumps(event["payload"], ensure_ascii=False)  # the key is in the resource, not repeated
+    file_name = SAMPLE_KEY.rsplit("/", 1)[-1]
+    assert file_name not in json.dumps(event, ensure_ascii=False)  # the file name is sealed, never in clear
 
-    [run] = wait_for("the triggered run", lambda: runs_for(prefect_api, dossier_deployment, SAMPLE_KEY))
-    assert run.parameters == {"source": SAMPLE_KEY}
+    [run] = wait_for("the triggered run", lambda: runs_for(prefect_api, dossier_deployment, SAMPLE_KEY, secret))
+    assert run.parameters["source"].startswith(PREFIX) and file_name not in json.dumps(run.parameters, ensure_ascii=False)
 
 
 def test_a_folder_is_announced_by_its_manifest_only(receiver, prefect_api, dossier_deployment) -> None:  # type: ignore[no-untyped-def]
@@ -301,10 +312,10 @@ def test_a_folder_is_announced_by_its_manifest_only(receiver, prefect_api, dossi
     body = minio_notification(inbox(settings), (folder + "trang 1.png", "p1", 900), (folder + "trang 2.png", "p2", 900), (folder + "manifest.json", "m1", 80))
     accepted = server.post(body)
     assert accepted.status_code == 200 and accepted.json() == {"emitted": 1, "ignored": 2}, accepted.text
-    [event] = wait_for("the folder's event", lambda: read_events(prefect_api, f"hoso.inbox.{folder}"))
-    assert event["resource"]["hoso.source"] == folder
-    [run] = wait_for("the folder's run", lambda: runs_for(prefect_api, dossier_deployment, folder))
-    assert run.parameters == {"source": folder}
+    [event] = wait_for("the folder's event", lambda: read_events(prefect_api, f"hoso.inbox.{digest(folder)}"))
+    assert unseal(event["resource"]["hoso.source"], settings.sealing_secret) == folder
+    [run] = wait_for("the folder's run", lambda: runs_for(prefect_api, dossier_deployment, folder, settings.sealing_secret))
+    assert unseal(run.parameters["source"], settings.sealing_secret) == folder
 
 
 def test_other_buckets_and_other_events_are_ignored(receiver) -> None:  # type: ignore[no-untyped-def]
@@ -325,9 +336,9 @@ def test_a_redelivered_notification_runs_the_dossier_once(receiver, prefect_api,
     assert server.post(minio_notification(inbox(settings), (marker, "m", 10))).status_code == 200
     # The server handles events in the order they came; once the later one has its run,
     # the repeated one has been seen too.
-    wait_for("the later event's run", lambda: runs_for(prefect_api, dossier_deployment, marker))
-    assert len(runs_for(prefect_api, dossier_deployment, source)) == 1
-    stored = wait_for("the event in the event store", lambda: read_events(prefect_api, f"hoso.inbox.{source}"))
+    wait_for("the later event's run", lambda: runs_for(prefect_api, dossier_deployment, marker, settings.sealing_secret))
+    assert len(runs_for(prefect_api, dossier_deployment, source, settings.sealing_secret)) == 1
+    stored = wait_for("the event in the event store", lambda: read_events(prefect_api, f"hoso.inbox.{digest(source)}"))
     assert len(stored) == 1
 
 

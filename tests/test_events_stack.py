@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from hoso.sealing import unseal
 from tests.conftest import stack_environment
 from tests.test_cli_stack import HOSO, hoso
 from tests.test_events import minio_notification, wait_for
@@ -103,7 +104,10 @@ def test_an_s3_event_gets_the_dossier_processed_by_the_trigger(stack: dict[str, 
     assert not store.exists("inbox", key)
 
     # What did it: a process-dossier run the trigger created for this source, and no intake since.
-    runs = [r for r in deployment_runs(prefect_api, "process-dossier/process-dossier") if r.parameters.get("source") == key]
+    # (The stack's sealing secret is its S3 secret: no HOSO_SEAL_SECRET is set.)
+    runs = [r for r in deployment_runs(prefect_api, "process-dossier/process-dossier")
+            if unseal(r.parameters.get("source", ""), "hoso-local-secret") == key]
+    assert all(key.rsplit("/", 1)[-1] not in json.dumps(r.parameters, ensure_ascii=False) for r in runs)
     assert runs and all(r.created_by and r.created_by.type == "AUTOMATION" for r in runs), runs
     assert {r.created_by.display_value for r in runs} == {"hoso-inbox-object-created"}
     started_since = [r for r in deployment_runs(prefect_api, "intake/intake") if r.start_time and r.start_time >= quiet_since]
