@@ -33,10 +33,10 @@ def _prefect_dbs(value: str, single: bool = False) -> tuple[str, ...]:
 
 @bench_app.command("load")
 def load(
-    count: Annotated[int, typer.Option(help="number of small dossiers")] = 1000,
-    concurrency: Annotated[int, typer.Option(help="dossiers at once in the worker")] = 2,
-    out: Annotated[Path, typer.Option(help="where to write the corpus and results")] = Path(".bench/load"),
-    prefect_db: Annotated[str, typer.Option(help="the Prefect server's database: sqlite (the stack's) or postgres (a throwaway one)")] = "sqlite",
+    count: Annotated[int, typer.Option(help="số hồ sơ nhỏ")] = 1000,
+    concurrency: Annotated[int, typer.Option(help="số hồ sơ xử lý cùng lúc trong worker")] = 2,
+    out: Annotated[Path, typer.Option(help="thư mục ghi bộ hồ sơ và kết quả")] = Path(".bench/load"),
+    prefect_db: Annotated[str, typer.Option(help="cơ sở dữ liệu của máy chủ Prefect: sqlite (của bộ dịch vụ cục bộ) hoặc postgres (một máy chủ tạm)")] = "sqlite",
 ) -> None:
     """Thông lượng và bộ nhớ của worker trên nhiều hồ sơ nhỏ có lớp chữ."""
     from bench.load import run_load
@@ -47,10 +47,10 @@ def load(
 
 @bench_app.command("ocr")
 def ocr(
-    pages: Annotated[int, typer.Option(help="at least this many noisy scan pages")] = 40,
-    concurrency: Annotated[int, typer.Option(help="dossiers at once in the worker")] = 4,
-    out: Annotated[Path, typer.Option(help="where to write the pages and results")] = Path(".bench/ocr"),
-    prefect_db: Annotated[str, typer.Option(help="the Prefect server's database for the pipeline runs: sqlite, postgres or both (comma-separated)")] = "sqlite,postgres",
+    pages: Annotated[int, typer.Option(help="số trang quét nhiễu tối thiểu")] = 40,
+    concurrency: Annotated[int, typer.Option(help="số hồ sơ xử lý cùng lúc trong worker")] = 4,
+    out: Annotated[Path, typer.Option(help="thư mục ghi các trang và kết quả")] = Path(".bench/ocr"),
+    prefect_db: Annotated[str, typer.Option(help="cơ sở dữ liệu của máy chủ Prefect cho các lượt chạy: sqlite, postgres hoặc cả hai (cách nhau bằng dấu phẩy)")] = "sqlite,postgres",
 ) -> None:
     """So sánh Tesseract thuần với toàn bộ quy trình trên cùng các trang: tốc độ, tỉ lệ lỗi ký tự, bộ nhớ đệm, PDF có lớp chữ."""
     from bench.ocr import run_ocr_bench
@@ -60,11 +60,11 @@ def ocr(
 
 @bench_app.command("accuracy")
 def accuracy(
-    count: Annotated[int, typer.Option(help="labelled dossiers in the corpus")] = 80,
-    scan_ratio: Annotated[float, typer.Option(help="share rendered as noisy scans")] = 0.5,
-    seed: Annotated[int, typer.Option(help="corpus seed")] = 2025,
-    concurrency: Annotated[int, typer.Option(help="dossiers at once in the worker")] = 4,
-    out: Annotated[Path, typer.Option(help="where to write the corpus and results")] = Path(".bench/accuracy"),
+    count: Annotated[int, typer.Option(help="số hồ sơ có nhãn trong bộ mẫu")] = 80,
+    scan_ratio: Annotated[float, typer.Option(help="tỉ lệ hồ sơ dựng thành bản quét nhiễu")] = 0.5,
+    seed: Annotated[int, typer.Option(help="hạt giống ngẫu nhiên của bộ mẫu")] = 2025,
+    concurrency: Annotated[int, typer.Option(help="số hồ sơ xử lý cùng lúc trong worker")] = 4,
+    out: Annotated[Path, typer.Option(help="thư mục ghi bộ hồ sơ và kết quả")] = Path(".bench/accuracy"),
 ) -> None:
     """Độ chính xác thủ tục, nơi nhận, kết luận và các trường của quy trình thật trên bộ hồ sơ mẫu có nhãn."""
     from bench.accuracy import run_accuracy

@@ -18,10 +18,10 @@ app = typer.Typer(help="Nhận thông báo sự kiện của kho S3 (webhook Min
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="address to listen on; put a TLS proxy in front for anything but loopback")] = "127.0.0.1",
-    port: Annotated[int | None, typer.Option(help="port (default HOSO_EVENTS_PORT, else HOSO_PREFECT_PORT + 80)")] = None,
+    host: Annotated[str, typer.Option(help="địa chỉ lắng nghe; ngoài 127.0.0.1 thì đặt một proxy TLS phía trước")] = "127.0.0.1",
+    port: Annotated[int | None, typer.Option(help="cổng (mặc định HOSO_EVENTS_PORT, nếu không có thì HOSO_PREFECT_PORT + 80)")] = None,
 ) -> None:
-    """Receive MinIO bucket notifications on POST /minio/events and turn them into Prefect events."""
+    """Nhận thông báo của MinIO tại POST /minio/events và chuyển thành sự kiện Prefect."""
     import uvicorn
 
     from hoso.events import create_app

@@ -60,11 +60,11 @@ def check_commune(catalogue: Catalogue, commune: str) -> str:
 
 @app.command()
 def queue(
-    office: Annotated[str, typer.Argument(help="office slug, e.g. cong-an")],
-    commune: Annotated[str | None, typer.Option(help="only this commune/ward (slug or name)")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="one JSON object per line")] = False,
+    office: Annotated[str, typer.Argument(help="mã cơ quan, ví dụ cong-an")],
+    commune: Annotated[str | None, typer.Option(help="chỉ xã/phường này (mã hoặc tên)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="mỗi dòng một đối tượng JSON")] = False,
 ) -> None:
-    """List an office's open dossiers, earliest due date first (overdue on top, undated last)."""
+    """Liệt kê hồ sơ đang chờ của một cơ quan, hạn gần nhất trước (quá hạn ở trên, chưa có hạn ở cuối)."""
     from hoso.cli import _db, _settings
     from storage import repository
     from storage.database import session_scope
@@ -97,10 +97,10 @@ def queue(
 
 @app.command()
 def done(
-    dossier: Annotated[str, typer.Argument(help="dossier id or a unique prefix of it")],
-    by: Annotated[str | None, typer.Option(help="who settled it (default: the login name)")] = None,
+    dossier: Annotated[str, typer.Argument(help="mã hồ sơ hoặc phần đầu đủ phân biệt của nó")],
+    by: Annotated[str | None, typer.Option(help="người giải quyết (mặc định: tên đăng nhập)")] = None,
 ) -> None:
-    """Close a dossier's hand-off: it leaves the office's queue and its history ends in `done`."""
+    """Đánh dấu hồ sơ đã giải quyết: hồ sơ rời hàng chờ của cơ quan, lịch sử kết thúc bằng `done`."""
     from hoso.cli import STATUS_VI, _db, _settings
     from storage import repository
     from storage.database import session_scope
