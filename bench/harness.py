@@ -101,62 +101,70 @@ def run_worker(settings: Settings, expected: int, concurrency: int, sample_every
     return report
 
 
-def task_seconds(settings: Settings, tag: str, task_name: str) -> float:
-    """Wall time summed over one task's runs in a benchmark worker's runs, as the Prefect server recorded them."""
+def task_seconds(settings: Settings, tag: str, task_name: str, expected: int, wait_s: float = 60) -> tuple[float, int]:
+    """Wall time summed over one task's finished runs in a benchmark worker's runs, and how many there were.
+
+    The server records task runs from the client's events, a little after the
+    worker has exited: wait until ``expected`` runs are finished (or ``wait_s``).
+    """
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName, TaskRunFilterTags
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     wanted = TaskRunFilter(tags=TaskRunFilterTags(all_=[tag]), name=TaskRunFilterName(like_=task_name))
-    runs: list = []
+    deadline = time.monotonic() + wait_s
     with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}), get_client(sync_client=True) as client:
-        while page := client.read_task_runs(task_run_filter=wanted, limit=200, offset=len(runs)):
-            runs += page
-    return sum((r.end_time - r.start_time).total_seconds() for r in runs if r.start_time and r.end_time)
+        while True:
+            runs: list = []
+            while page := client.read_task_runs(task_run_filter=wanted, limit=200, offset=len(runs)):
+                runs += page
+            finished = [r for r in runs if r.start_time and r.end_time]
+            if len(finished) >= expected or time.monotonic() > deadline:
+                return sum((r.end_time - r.start_time).total_seconds() for r in finished), len(finished)
+            time.sleep(1)
 
 
 @contextmanager
-def prefect_on_postgres(settings: Settings) -> Iterator[Settings]:
-    """A second Prefect server beside the stack's, its database on a throwaway PostgreSQL: the production set-up.
+def fresh_prefect_server(settings: Settings, database: str) -> Iterator[Settings]:
+    """A Prefect server of the benchmark's own, beside the stack's, on a fresh database: its own SQLite
+    file, or a throwaway PostgreSQL (the production set-up). Both start empty, so neither carries the
+    stack's history or its scheduled runs into the measurement.
 
-    Yields the settings that point at it (own home, port and database); the S3 server stays the stack's.
+    Yields the settings that point at it (own home and port); the S3 server stays the stack's.
     """
     from hoso.orchestration import ensure_ocr_limit
     from hoso.postgres import PostgresServer
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    home = Path(tempfile.mkdtemp(prefix="hoso-bench-pg-"))
-    postgres = PostgresServer(stack.free_port())
+    if database not in PREFECT_DATABASES:
+        raise ValueError(f"unknown Prefect database {database!r}; one of {PREFECT_DATABASES}")
+    home = Path(tempfile.mkdtemp(prefix=f"hoso-bench-{database}-"))
     run = settings.model_copy(update={"home": home, "prefect_port": stack.free_port()})
+    postgres: PostgresServer | None = None
     try:
-        url = postgres.create_database("prefect").replace("+psycopg", "+asyncpg")
-        run = run.model_copy(update={"prefect_database_url": SecretStr(url)})
-        stack.start(run, stack.prefect_server(run), timeout_s=180)
-        with temporary_settings({PREFECT_API_URL: run.prefect_api_url}):
-            ensure_ocr_limit(run.ocr_workers)  # as `hoso up` does for the stack's server
+        if database == "postgres":
+            postgres = PostgresServer(stack.free_port())
+            url = postgres.create_database("prefect").replace("+psycopg", "+asyncpg")
+            run = run.model_copy(update={"prefect_database_url": SecretStr(url)})
+        try:
+            stack.start(run, stack.prefect_server(run), timeout_s=180)
+            with temporary_settings({PREFECT_API_URL: run.prefect_api_url}):
+                ensure_ocr_limit(run.ocr_workers)  # as `hoso up` does for the stack's server
+        except BaseException:
+            log = home / "logs" / "prefect-server.log"
+            if log.exists():  # the server's own words, before its home goes
+                print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
+            raise
         yield run
     finally:
         stack.stop(run, "prefect-server")
-        postgres.stop()
+        if postgres is not None:
+            postgres.stop()
         shutil.rmtree(home, ignore_errors=True)
 
 
 PREFECT_DATABASES = ("sqlite", "postgres")
-
-
-@contextmanager
-def prefect_server_for(settings: Settings, database: str) -> Iterator[Settings]:
-    """The stack's own Prefect server (its SQLite file) or a PostgreSQL-backed one beside it."""
-    if database == "sqlite":
-        yield settings
-    elif database == "postgres":
-        with prefect_on_postgres(settings) as on_postgres:
-            yield on_postgres
-    else:
-        raise ValueError(f"unknown Prefect database {database!r}; one of {PREFECT_DATABASES}")
-
-
-PREFECT_LABELS = {"sqlite": "Prefect on SQLite (embedded)", "postgres": "Prefect on PostgreSQL"}
+PREFECT_LABELS = {"sqlite": "Prefect on SQLite (embedded default)", "postgres": "Prefect on PostgreSQL"}
 
 
 def machine() -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bench.harness import PREFECT_LABELS, isolated_settings, machine, prefect_server_for, run_worker, submit_all, write_json
+from bench.harness import PREFECT_LABELS, isolated_settings, machine, fresh_prefect_server, run_worker, submit_all, write_json
 from hoso.settings import Settings
 
 
@@ -19,7 +19,7 @@ def run_load(settings: Settings, count: int, concurrency: int, out: Path, prefec
     t0 = time.monotonic()
     cases = generate_corpus(out / "corpus", count=count, seed=1000, scan_ratio=0.0, defect_ratio=0.2)
     generated = time.monotonic() - t0
-    with prefect_server_for(settings, prefect_db) as server:
+    with fresh_prefect_server(settings, prefect_db) as server:
         run = isolated_settings(server, "load")
         submit_all(run, [c.files[0] for c in cases])
         report = run_worker(run, len(cases), concurrency)

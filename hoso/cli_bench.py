@@ -41,8 +41,8 @@ def load(
     """Thông lượng và bộ nhớ của worker trên nhiều hồ sơ nhỏ có lớp chữ."""
     from bench.load import run_load
 
-    _prefect_dbs(prefect_db, single=True)
-    typer.echo(run_load(_ready_settings(), count, concurrency, out, prefect_db))
+    [database] = _prefect_dbs(prefect_db, single=True)
+    typer.echo(run_load(_ready_settings(), count, concurrency, out, database))
 
 
 @bench_app.command("ocr")

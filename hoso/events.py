@@ -3,7 +3,7 @@
 MinIO's webhook target posts each bucket notification to ``POST /minio/events``.
 Every new dossier in the inbox (a file under a station, or a folder's
 ``manifest.json``) becomes one Prefect event ``hoso.inbox.object-created`` on
-the resource ``hoso.inbox.<source>``; the trigger of the ``process-dossier``
+the resource ``hoso.inbox.<keyed digest of the source>`` (the source itself sealed); the trigger of the ``process-dossier``
 deployment in prefect.yaml turns that event into a run for that source. The
 interval intake stays the safety net for anything an event missed.
 
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI, HTTPException, Request, Response
 
 from hoso.inbox_events import BadNotification, inbox_signals, parse_notification, prefect_event_fields
-from hoso.masking import mask_text
+from hoso.masking import mask_source
 from hoso.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ def create_app(settings: Settings | None = None, *, prefect_api_url: str | None 
             raise HTTPException(400, f"Không phải thông báo sự kiện S3: {detail}.") from exc
         signals, ignored = inbox_signals(records, inbox_bucket)
         for item in ignored:
-            log.debug("Bỏ qua %s: %s", mask_text(item.key), item.reason)
+            log.debug("Bỏ qua %s: %s", mask_source(item.key), item.reason)
         if signals:
             try:
                 await send_events(api_url, [Event(**prefect_event_fields(s, settings.sealing_secret)) for s in signals])
@@ -113,7 +113,7 @@ def create_app(settings: Settings | None = None, *, prefect_api_url: str | None 
                 log.warning("Không gửi được %d sự kiện tới Prefect (%s: %s); MinIO sẽ gửi lại.", len(signals), type(exc).__name__, exc)
                 raise HTTPException(503, "Không gửi được sự kiện tới Prefect; MinIO sẽ gửi lại sau.") from exc
         for signal in signals:
-            log.info("Hồ sơ mới trong hộp thư đến: %s", mask_text(signal.source))
+            log.info("Hồ sơ mới trong hộp thư đến: %s", mask_source(signal.source))
         return {"emitted": len(signals), "ignored": len(ignored)}
 
     return app

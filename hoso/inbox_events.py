@@ -72,10 +72,9 @@ class InboxSignal:
         """Same object, same content → same id: MinIO's retries collapse into one Prefect event."""
         return uuid.uuid5(_ID_NAMESPACE, f"{self.record.bucket}/{self.record.key}@{self.record.etag}")
 
-    @property
-    def resource_id(self) -> str:
+    def resource_id(self, secret: str) -> str:
         """Stable per source, so the trigger groups by object, and one-way: no name in the event feed."""
-        return RESOURCE_PREFIX + digest(self.source)
+        return RESOURCE_PREFIX + digest(self.source, secret)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +139,7 @@ def prefect_event_fields(signal: InboxSignal, secret: str) -> dict[str, Any]:
     return {
         "event": EVENT_NAME,
         "resource": {
-            "prefect.resource.id": signal.resource_id,
+            "prefect.resource.id": signal.resource_id(secret),
             "prefect.resource.name": mask_source(signal.source),
             "hoso.source": seal(signal.source, secret),
             "hoso.station": signal.station,

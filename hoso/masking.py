@@ -47,11 +47,17 @@ def mask_address(value: str) -> str:
     return "***, " + text[found.start():] if found else "***"
 
 
+def file_kind(name: str) -> str:
+    """A file's type for display, from its extension ("" when it has none): the name itself may be a person's."""
+    last = name.rsplit("/", 1)[-1]
+    return last.rsplit(".", 1)[1][:5] if "." in last else ""
+
+
 def mask_source(key: str) -> str:
     """An inbox key for display: the station and the file type, not the file's name (it may be a person's)."""
     station, _, rest = key.partition("/")
-    kind = rest.rsplit(".", 1)[1][:5] if "." in rest.rsplit("/", 1)[-1] else "thư mục"
-    return f"{station}/…{'.' + kind if kind != 'thư mục' else '/'}"
+    kind = file_kind(rest)
+    return f"{station}/…{'.' + kind if kind else '/'}"
 
 
 # Field kinds of the catalogue (domain/data/procedures.yaml) that hold personal data;

@@ -35,11 +35,15 @@ class PostgresServer:
         self._as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         if self._as:
             shutil.chown(self.root, "postgres", "postgres")
-        self._run(_bin("initdb"), "-D", str(self.data), "-U", "hoso", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
-        self._run(
-            _bin("pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"), "-w", "-t", "60",
-            "-o", f"-p {port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "start",
-        )
+        try:
+            self._run(_bin("initdb"), "-D", str(self.data), "-U", "hoso", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
+            self._run(
+                _bin("pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"), "-w", "-t", "60",
+                "-o", f"-p {port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "start",
+            )
+        except BaseException:
+            self.stop()  # a server that came up after a timeout, and the directory, go too
+            raise
         self.admin_url = f"postgresql+psycopg://hoso@127.0.0.1:{port}/postgres"
 
     def _run(self, *argv: str) -> None:
@@ -49,12 +53,14 @@ class PostgresServer:
         """A fresh database; returns its SQLAlchemy URL (psycopg 3 driver)."""
         import psycopg
 
-        for _ in range(50):
+        for attempt in range(50):
             try:
                 with psycopg.connect(f"postgresql://hoso@127.0.0.1:{self.port}/postgres", autocommit=True) as conn:
                     conn.execute(f'CREATE DATABASE "{name}"')
                 break
-            except psycopg.OperationalError:
+            except psycopg.OperationalError as exc:
+                if attempt == 49:
+                    raise StackError(f"PostgreSQL tạm trên cổng {self.port} không nhận kết nối.", detail=str(exc)) from exc
                 time.sleep(0.2)
         return f"postgresql+psycopg://hoso@127.0.0.1:{self.port}/{name}"
 

@@ -7,13 +7,18 @@ anyone with the UI, so the source travels sealed (Fernet: AES with an HMAC,
 from the maintained ``cryptography`` package) and only hoso's own processes,
 which hold the secret, read it back. Run names and artifacts show the masked
 form (``hoso.masking.mask_source``); the event's resource id is a digest,
-the same for the same source, so Prefect's trigger still groups by object.
+keyed and the same for the same source, so Prefect's trigger still groups by
+object. The secret defaults to the S3 secret key: rotating that key without
+setting HOSO_SEAL_SECRET to the old one leaves queued runs and redelivered
+events that were sealed before unreadable (they fail with `cau-hinh-sai`, and
+the interval intake picks their dossiers up again).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 
 from cryptography.fernet import Fernet, InvalidToken
 
@@ -24,8 +29,8 @@ PREFIX = "niem-phong:"  # "sealed": a parameter that starts with it is a sealed 
 
 def _fernet(secret: str) -> Fernet:
     """One key per deployment, derived from a secret every hoso process already has."""
-    digest = hashlib.sha256(b"hoso/source-seal/v1\0" + secret.encode("utf-8")).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
+    key = hashlib.sha256(b"hoso/source-seal/v1\0" + secret.encode("utf-8")).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
 
 
 def seal(source: str, secret: str) -> str:
@@ -45,6 +50,9 @@ def unseal(value: str, secret: str) -> str:
         ) from exc
 
 
-def digest(source: str) -> str:
-    """A short, stable, one-way name for a source (event resource ids)."""
-    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:24]
+def digest(source: str, secret: str) -> str:
+    """A short, stable, one-way name for a source (event resource ids).
+
+    Keyed (HMAC): a plain hash of ``quay-2/<name>.pdf`` could be confirmed by hashing likely names.
+    """
+    return hmac.new(secret.encode("utf-8"), b"hoso/source-digest/v1\0" + source.encode("utf-8"), hashlib.sha256).hexdigest()[:24]

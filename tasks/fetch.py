@@ -9,6 +9,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from hoso.errors import EmptyFile, TooLarge
+from hoso.masking import file_kind
 from storage import repository
 from storage.database import session_scope
 from storage.layout import InboxItem
@@ -50,11 +51,14 @@ def check_limits(files: list[InputFile], max_file_bytes: int) -> None:
     """Refuse what no page stage should ever see: empty files and files over the size limit."""
     if not files:
         raise EmptyFile("Hồ sơ không có tệp nào.")
-    for f in files:
+    # The message is shown in Prefect and artifacts, so it names the file by position and
+    # type (its name may be a person's); the name goes in the detail, kept with the quarantined copy.
+    for number, f in enumerate(files, start=1):
+        which = f"Tệp thứ {number} ({file_kind(f.name) or 'không đuôi'})"
         if f.size == 0:
-            raise EmptyFile(f"Tệp «{f.name}» rỗng (0 byte).")
+            raise EmptyFile(f"{which} rỗng (0 byte).", detail=f.name)
         if f.size > max_file_bytes:
-            raise TooLarge(f"Tệp «{f.name}» lớn {f.size // 1_048_576} MB, vượt giới hạn {max_file_bytes // 1_048_576} MB.")
+            raise TooLarge(f"{which} lớn {f.size // 1_048_576} MB, vượt giới hạn {max_file_bytes // 1_048_576} MB.", detail=f.name)
 
 
 fetch = task(name="fetch", cache_policy=NO_CACHE, **IO_RETRIES)(read_inbox_files)

@@ -6,6 +6,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from hoso.errors import StorageError
+from hoso.masking import mask_source
 from storage import repository
 from storage.database import session_scope
 from storage.layout import InboxItem, quarantine_key
@@ -28,7 +29,7 @@ def clear_inbox(store: ObjectStore, db_url: str, dossier_id: str, item: InboxIte
         else:
             copy = store.stat("archive", archived[obj.key]) if obj.key in archived else None
         if copy is None:
-            raise StorageError(f"Không thấy bản lưu của «{obj.key}»; giữ nguyên trong hộp thư đến.")
+            raise StorageError(f"Không thấy bản lưu của «{mask_source(obj.key)}»; giữ nguyên trong hộp thư đến.", detail=obj.key)
     removed = 0
     for obj in item.objects:
         store.remove("inbox", obj.key)

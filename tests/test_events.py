@@ -142,7 +142,7 @@ def test_signals_keep_new_dossiers_of_the_inbox_only() -> None:
     body["Records"] += minio_notification("hoso-inbox", ("quay-1/d.pdf", "e7", 10), event_name="s3:ObjectCreated:PutTagging")["Records"]
     signals, ignored = inbox_signals(parse_notification(body), "hoso-inbox")
     assert [s.source for s in signals] == ["quay-1/a.pdf", "quay-3/hồ sơ/"]
-    assert {s.resource_id for s in signals} == {f"hoso.inbox.{digest('quay-1/a.pdf')}", f"hoso.inbox.{digest('quay-3/hồ sơ/')}"}
+    assert {s.resource_id("k") for s in signals} == {f"hoso.inbox.{digest('quay-1/a.pdf', 'k')}", f"hoso.inbox.{digest('quay-3/hồ sơ/', 'k')}"}
     assert sorted(i.key for i in ignored) == ["a.pdf", "quay-1/b.pdf", "quay-1/c.pdf", "quay-1/d.pdf", "quay-3/hồ sơ/1.png"]
     assert all(i.reason for i in ignored)
 
@@ -295,7 +295,7 @@ def test_a_new_file_becomes_a_prefect_event_and_the_trigger_runs_its_dossier(rec
     assert accepted.json() == {"emitted": 1, "ignored": 0}
 
     secret = settings.sealing_secret
-    [event] = wait_for("the event on the Prefect server", lambda: read_events(prefect_api, f"hoso.inbox.{digest(SAMPLE_KEY)}"))
+    [event] = wait_for("the event on the Prefect server", lambda: read_events(prefect_api, f"hoso.inbox.{digest(SAMPLE_KEY, secret)}"))
     assert event["event"] == "hoso.inbox.object-created"
     assert unseal(event["resource"]["hoso.source"], secret) == SAMPLE_KEY and event["resource"]["hoso.station"] == "quay-2"
     assert event["payload"]["etag"] == "5d41402abc4b2a76b9719d911017c592"
@@ -312,7 +312,7 @@ def test_a_folder_is_announced_by_its_manifest_only(receiver, prefect_api, dossi
     body = minio_notification(inbox(settings), (folder + "trang 1.png", "p1", 900), (folder + "trang 2.png", "p2", 900), (folder + "manifest.json", "m1", 80))
     accepted = server.post(body)
     assert accepted.status_code == 200 and accepted.json() == {"emitted": 1, "ignored": 2}, accepted.text
-    [event] = wait_for("the folder's event", lambda: read_events(prefect_api, f"hoso.inbox.{digest(folder)}"))
+    [event] = wait_for("the folder's event", lambda: read_events(prefect_api, f"hoso.inbox.{digest(folder, settings.sealing_secret)}"))
     assert unseal(event["resource"]["hoso.source"], settings.sealing_secret) == folder
     [run] = wait_for("the folder's run", lambda: runs_for(prefect_api, dossier_deployment, folder, settings.sealing_secret))
     assert unseal(run.parameters["source"], settings.sealing_secret) == folder
@@ -338,7 +338,7 @@ def test_a_redelivered_notification_runs_the_dossier_once(receiver, prefect_api,
     # the repeated one has been seen too.
     wait_for("the later event's run", lambda: runs_for(prefect_api, dossier_deployment, marker, settings.sealing_secret))
     assert len(runs_for(prefect_api, dossier_deployment, source, settings.sealing_secret)) == 1
-    stored = wait_for("the event in the event store", lambda: read_events(prefect_api, f"hoso.inbox.{digest(source)}"))
+    stored = wait_for("the event in the event store", lambda: read_events(prefect_api, f"hoso.inbox.{digest(source, settings.sealing_secret)}"))
     assert len(stored) == 1
 
 

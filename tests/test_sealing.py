@@ -27,9 +27,13 @@ def test_a_plain_source_typed_by_an_operator_passes_through() -> None:
     assert unseal("quay-1/ho-so-1.pdf", "bi-mat-1") == "quay-1/ho-so-1.pdf"
 
 
-def test_the_resource_digest_is_stable_and_one_way() -> None:
-    assert digest(SOURCE) == digest(SOURCE) != digest(SOURCE + "x")
-    assert "Nguy" not in digest(SOURCE) and len(digest(SOURCE)) == 24
+def test_the_resource_digest_is_stable_keyed_and_one_way() -> None:
+    import hashlib
+
+    assert digest(SOURCE, "k") == digest(SOURCE, "k") != digest(SOURCE + "x", "k")
+    assert digest(SOURCE, "k") != digest(SOURCE, "k2")  # keyed: guessing names and hashing them does not match
+    assert digest(SOURCE, "k") not in hashlib.sha256(SOURCE.encode()).hexdigest()
+    assert "Nguy" not in digest(SOURCE, "k") and len(digest(SOURCE, "k")) == 24
 
 
 def test_the_secret_is_the_s3_secret_unless_set(tmp_path) -> None:  # type: ignore[no-untyped-def]
