@@ -13,7 +13,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, TypeVar
 
+from prefect import get_run_logger
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+from hoso.masking import mask_text
 
 T = TypeVar("T")
 
@@ -37,6 +40,10 @@ def run_each(
             with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
                 return child(item)
         except Exception as exc:  # noqa: BLE001 - one bad dossier never stops the batch
+            # Said out loud: the item stays where it was (the inbox), and the next run takes it again.
+            get_run_logger().warning(
+                "Một lượt con lỗi (%s: %s); mục này giữ nguyên để lần chạy sau xử lý lại.", type(exc).__name__, mask_text(str(exc))[:300]
+            )
             return {"status": "failed", "error": type(exc).__name__}
 
     with ThreadPoolExecutor(max_workers=max(1, max_concurrency), thread_name_prefix="hoso-dossier") as pool:
