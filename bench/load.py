@@ -11,6 +11,8 @@ from pathlib import Path
 
 from bench.harness import PREFECT_LABELS, isolated_settings, machine, fresh_prefect_server, run_worker, submit_all, write_json
 from hoso.settings import Settings
+from storage.objects import ObjectStore
+from storage.repository import TERMINAL
 
 
 def run_load(settings: Settings, count: int, concurrency: int, out: Path, prefect_db: str = "sqlite") -> str:
@@ -23,6 +25,8 @@ def run_load(settings: Settings, count: int, concurrency: int, out: Path, prefec
         run = isolated_settings(server, "load")
         submit_all(run, [c.files[0] for c in cases])
         report = run_worker(run, len(cases), concurrency)
+    store = ObjectStore.from_settings(run)
+    left = {area: sum(1 for _ in store.list(area)) for area in ("inbox", "quarantine")}
     statuses: dict[str, int] = {}
     for r in report.records:
         statuses[r["status"]] = statuses.get(r["status"], 0) + 1
@@ -31,6 +35,10 @@ def run_load(settings: Settings, count: int, concurrency: int, out: Path, prefec
         f"machine: {machine()}; {PREFECT_LABELS[prefect_db]}",
         f"{len(cases)} text-layer dossiers generated in {generated:.0f} s; processed in {report.seconds:.0f} s "
         f"= {report.per_minute:.0f} dossiers/minute; statuses {statuses}",
+        f"every object in one terminal place: {len(report.records)} dossier records for {len(cases)} objects, "
+        f"{sum(statuses.get(t, 0) for t in TERMINAL)} settled; {left['inbox']} objects left in the inbox, "
+        f"{left['quarantine']} in the quarantine (original + reason per quarantined file)",
+        f"intake runs: {report.passes} (settled after each: {', '.join(map(str, report.settled_per_pass))})",
         f"worker peak RSS: {report.peak_rss_mib:.0f} MiB",
         "",
         "| settled | worker RSS (MiB) | elapsed (s) |",
@@ -43,5 +51,6 @@ def run_load(settings: Settings, count: int, concurrency: int, out: Path, prefec
             lines.append(f"| {sample[1]} | {sample[2]:.0f} | {sample[0]:.0f} |")
     text = "\n".join(lines)
     write_json(out / "load.json", {"count": count, "seconds": report.seconds, "per_minute": report.per_minute,
-                                   "peak_rss_mib": report.peak_rss_mib, "prefect_db": prefect_db, "samples": report.samples, "statuses": statuses})
+                                   "peak_rss_mib": report.peak_rss_mib, "prefect_db": prefect_db,
+                                   "passes": report.passes, "settled_per_pass": report.settled_per_pass, "samples": report.samples, "statuses": statuses, "left": left})
     return text
