@@ -123,3 +123,25 @@ def test_pdf_locked_only_against_editing_is_still_read() -> None:
     (page,) = read_document(buf.getvalue(), OPTIONS).pages
 
     assert (page.source, page.text) == ("text-layer", FORM_LINES[4])
+
+
+def test_the_lean_text_layer_reader_gives_exactly_what_pdfplumber_gives(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """ocr.pdf.page_text skips pdfplumber's colour and path conversion; its text must not change."""
+    import pdfplumber
+
+    from ocr.pdf import page_text
+    from samples.corpus import generate_corpus
+
+    cases = generate_corpus(tmp_path, count=16, seed=7, scan_ratio=0.0, defect_ratio=0.3)
+    pages = 0
+    for case in cases:
+        for path in case.files:
+            if path.suffix != ".pdf":
+                continue
+            with pdfplumber.open(path) as pdf:
+                for page in pdf.pages:
+                    expected = page.extract_text()
+                    assert page_text(page) == expected
+                    assert "Đ" in expected or "đ" in expected or len(expected) > 200  # real Vietnamese form text, not empty
+                    pages += 1
+    assert pages >= 16
