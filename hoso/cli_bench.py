@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+PREFECT_DBS_HELP = "cơ sở dữ liệu của máy chủ Prefect (mỗi cái một máy chủ mới): sqlite, postgres hoặc cả hai, cách nhau bằng dấu phẩy"
+
 bench_app = typer.Typer(help="Đo hiệu năng và độ chính xác trên máy này (không phải kiểm thử).", no_args_is_help=True)
 
 
@@ -50,12 +52,24 @@ def ocr(
     pages: Annotated[int, typer.Option(help="số trang quét nhiễu tối thiểu")] = 40,
     concurrency: Annotated[int, typer.Option(help="số hồ sơ xử lý cùng lúc trong worker")] = 4,
     out: Annotated[Path, typer.Option(help="thư mục ghi các trang và kết quả")] = Path(".bench/ocr"),
-    prefect_db: Annotated[str, typer.Option(help="cơ sở dữ liệu của máy chủ Prefect cho các lượt chạy: sqlite, postgres hoặc cả hai (cách nhau bằng dấu phẩy)")] = "sqlite,postgres",
+    prefect_db: Annotated[str, typer.Option(help=PREFECT_DBS_HELP)] = "sqlite,postgres",
 ) -> None:
     """So sánh Tesseract thuần với toàn bộ quy trình trên cùng các trang: tốc độ, tỉ lệ lỗi ký tự, bộ nhớ đệm, PDF có lớp chữ."""
     from bench.ocr import run_ocr_bench
 
     typer.echo(run_ocr_bench(_ready_settings(), pages, concurrency, out, _prefect_dbs(prefect_db)))
+
+
+@bench_app.command("subflows")
+def subflows(
+    count: Annotated[int, typer.Option(help="số lượt chạy con rỗng")] = 20,
+    prefect_db: Annotated[str, typer.Option(help=PREFECT_DBS_HELP)] = "sqlite,postgres",
+    out: Annotated[Path, typer.Option(help="thư mục ghi kết quả")] = Path(".bench/subflows"),
+) -> None:
+    """Thời gian Prefect cần cho một lượt chạy con rỗng, theo cơ sở dữ liệu của máy chủ Prefect."""
+    from bench.subflows import run_subflows_bench
+
+    typer.echo(run_subflows_bench(_ready_settings(), count, _prefect_dbs(prefect_db), out))
 
 
 @bench_app.command("accuracy")
