@@ -2,7 +2,8 @@
 
 The reason the OCR and load figures differ so much between the embedded SQLite
 Prefect server and PostgreSQL: it isolates Prefect's own cost from hoso's work.
-Each child run is measured from the parent's call to its return.
+Each child run (five tiny tasks) is measured from the parent's call to its return,
+started one at a time through hoso's own fan-out (flows/fanout.py), as dossiers are.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from pathlib import Path
 
 from bench.harness import PREFECT_LABELS, fresh_prefect_server, machine, write_json
 from hoso.settings import Settings
-from hoso.stack import prefect_env
+from hoso.stack import PROJECT_DIR, prefect_env
 
 _CHILD = """
 import json, sys, time
 from prefect import flow, task
+from flows.fanout import run_each
 
 @task
 def step(i: int) -> int:
@@ -31,14 +33,15 @@ def child(i: int) -> int:
         step(k)
     return i
 
+def timed(i: int) -> dict:
+    started = time.monotonic()
+    child(i)
+    return {"seconds": time.monotonic() - started}
+
 @flow(name="bench-parent")
 def parent(n: int) -> list[float]:
-    times = []
-    for i in range(n):
-        started = time.monotonic()
-        child(i)
-        times.append(time.monotonic() - started)
-    return times
+    # One at a time, through hoso's own fan-out (no per-child heartbeat thread, as for dossiers).
+    return [r["seconds"] for r in run_each(timed, list(range(n)), 1)]
 
 print(json.dumps(parent(int(sys.argv[1]))))
 """
@@ -46,7 +49,7 @@ print(json.dumps(parent(int(sys.argv[1]))))
 
 def child_run_seconds(server: Settings, count: int) -> list[float]:
     env = {**os.environ, **prefect_env(server), "PREFECT_LOGGING_LEVEL": "WARNING"}
-    done = subprocess.run([sys.executable, "-c", _CHILD, str(count)], env=env, capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(count)], env=env, capture_output=True, text=True, check=True, cwd=PROJECT_DIR)
     return [float(t) for t in json.loads(done.stdout.strip().splitlines()[-1])]
 
 
