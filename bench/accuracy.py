@@ -6,7 +6,7 @@ import io
 import time
 from pathlib import Path
 
-from bench.harness import isolated_settings, machine, run_worker, submit_all, write_json
+from bench.harness import isolated, machine, run_worker, submit_all, write_json
 from hoso.settings import Settings
 
 
@@ -17,9 +17,9 @@ def run_accuracy(settings: Settings, count: int, scan_ratio: float, seed: int, c
     t0 = time.monotonic()
     cases = generate_corpus(out / "corpus", count=count, seed=seed, scan_ratio=scan_ratio)
     generated = time.monotonic() - t0
-    run = isolated_settings(settings, "accuracy")
-    sources = submit_all(run, [c.files[0] for c in cases])
-    report = run_worker(run, len(cases), concurrency)
+    with isolated(settings, "accuracy") as run:
+        sources = submit_all(run, [c.files[0] for c in cases])
+        report = run_worker(run, len(cases), concurrency)
     by_source = {r["source"]: r for r in report.records}
     results = [by_source[s] for s in sources]
     scores = score(results, cases)

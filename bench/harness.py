@@ -48,12 +48,22 @@ class RunReport:
         return 60 * self.dossiers / self.seconds if self.seconds else 0.0
 
 
-def isolated_settings(base: Settings, name: str) -> Settings:
-    """The stack's servers, but buckets and a database of this run's own."""
+@contextmanager
+def isolated(base: Settings, name: str) -> Iterator[Settings]:
+    """The given servers, but buckets and a database of this run's own; the buckets are dropped after.
+
+    Dropped because `weed mini` has a fixed number of volume slots and every
+    bucket takes some: benchmarks that left theirs behind filled the stack's
+    S3 server until every write failed.
+    """
     prefix = f"b{name}-{uuid.uuid4().hex[:6]}"[:40]
     db = base.home / "bench" / f"{prefix}.db"
     db.parent.mkdir(parents=True, exist_ok=True)
-    return base.model_copy(update={"bucket_prefix": prefix, "database_url": f"sqlite:///{db}"})
+    run = base.model_copy(update={"bucket_prefix": prefix, "database_url": f"sqlite:///{db}"})
+    try:
+        yield run
+    finally:
+        ObjectStore.from_settings(run).drop_all(prefix)
 
 
 def submit_all(settings: Settings, paths: Sequence[Path], station: str = "bench") -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bench.harness import PREFECT_LABELS, isolated_settings, machine, fresh_prefect_server, run_worker, submit_all, write_json
+from bench.harness import PREFECT_LABELS, isolated, machine, fresh_prefect_server, run_worker, submit_all, write_json
 from hoso.settings import Settings
 from storage.objects import ObjectStore
 from storage.repository import TERMINAL
@@ -21,12 +21,11 @@ def run_load(settings: Settings, count: int, concurrency: int, out: Path, prefec
     t0 = time.monotonic()
     cases = generate_corpus(out / "corpus", count=count, seed=1000, scan_ratio=0.0, defect_ratio=0.2)
     generated = time.monotonic() - t0
-    with fresh_prefect_server(settings, prefect_db) as server:
-        run = isolated_settings(server, "load")
+    with fresh_prefect_server(settings, prefect_db) as server, isolated(server, "load") as run:
         submit_all(run, [c.files[0] for c in cases])
         report = run_worker(run, len(cases), concurrency)
-    store = ObjectStore.from_settings(run)
-    left = {area: sum(1 for _ in store.list(area)) for area in ("inbox", "quarantine")}
+        store = ObjectStore.from_settings(run)
+        left = {area: sum(1 for _ in store.list(area)) for area in ("inbox", "quarantine")}
     statuses: dict[str, int] = {}
     for r in report.records:
         statuses[r["status"]] = statuses.get(r["status"], 0) + 1

@@ -33,7 +33,7 @@ from bench.harness import (
     PREFECT_DATABASES,
     PREFECT_LABELS,
     RunReport,
-    isolated_settings,
+    isolated,
     machine,
     fresh_prefect_server,
     run_worker,
@@ -176,7 +176,8 @@ def run_ocr_bench(settings: Settings, min_pages: int, concurrency: int, out: Pat
     runs: list[PipelineFigures] = []
     for database in prefect_dbs:
         with fresh_prefect_server(settings, database) as server:
-            runs.append(pipeline_figures(isolated_settings(server, "ocr"), PREFECT_LABELS[database], dossiers, concurrency))
+            with isolated(server, "ocr") as run:
+                runs.append(pipeline_figures(run, PREFECT_LABELS[database], dossiers, concurrency))
 
     def split(texts: list[str], want_heavy: bool | None) -> list[tuple[str, str]]:
         return [(t, truth) for t, truth, h in zip(texts, truths, heavy) if want_heavy is None or h == want_heavy]

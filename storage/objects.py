@@ -20,7 +20,10 @@ from typing import Any, Literal
 
 import urllib3
 from minio import Minio
+from minio.deleteobjects import DeleteObject
 from minio.error import S3Error
+
+from hoso.errors import StorageError
 
 Area = Literal["inbox", "archive", "quarantine", "offices"]
 AREAS: tuple[Area, ...] = ("inbox", "archive", "quarantine", "offices")
@@ -122,6 +125,28 @@ class ObjectStore:
 
     def remove(self, area: Area, key: str) -> None:
         self._client.remove_object(self.bucket(area), key)
+
+    def drop_all(self, prefix: str) -> int:
+        """Delete every object and bucket of this store; returns the objects removed.
+
+        For throwaway prefixes only (benchmarks): `weed mini` has a fixed number of
+        volume slots, every bucket takes some, and once they are gone every write
+        fails. ``prefix`` must repeat the store's own, so no caller drops the real
+        buckets by mistake.
+        """
+        if prefix != self._prefix:
+            raise ValueError(f"drop_all({prefix!r}) on the store with prefix {self._prefix!r}")
+        removed = 0
+        for area in AREAS:
+            name = self.bucket(area)
+            if not self._client.bucket_exists(name):
+                continue
+            keys = [obj.key for obj in self.list(area)]
+            for error in self._client.remove_objects(name, (DeleteObject(k) for k in keys)):
+                raise StorageError(f"Không xoá được «{error.name}» khỏi {name}.", detail=str(error))
+            removed += len(keys)
+            self._client.remove_bucket(name)
+        return removed
 
     def presigned_url(self, area: Area, key: str, expires: timedelta = timedelta(hours=1)) -> str:
         return self._client.presigned_get_object(self.bucket(area), key, expires=expires)

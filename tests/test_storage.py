@@ -24,6 +24,18 @@ def test_object_roundtrip_with_vietnamese_key(store) -> None:
     assert not store.exists("inbox", key)
 
 
+def test_a_throwaway_prefix_is_dropped_whole_and_only_when_named(store) -> None:
+    store.put("inbox", "quay-1/a.pdf", b"%PDF-1.4 a")
+    store.put("archive", "dossiers/x/original/a.pdf", b"%PDF-1.4 a")
+    with pytest.raises(ValueError):
+        store.drop_all("hoso")  # another prefix: refused, nothing removed
+    assert store.exists("inbox", "quay-1/a.pdf")
+    prefix = store.bucket("inbox").rsplit("-", 1)[0]
+    assert store.drop_all(prefix) == 2
+    assert not store._client.bucket_exists(store.bucket("inbox")) and not store._client.bucket_exists(store.bucket("archive"))
+    store.ensure_buckets()  # the fixture's other users get their buckets back
+
+
 def test_buckets_are_private_and_presigned_links_work(store) -> None:
     store.put("archive", "dossiers/x/original/01-a.pdf", b"secret")
     host = store.endpoint
