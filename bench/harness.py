@@ -164,7 +164,7 @@ def fresh_prefect_server(settings: Settings, database: str) -> Iterator[Settings
     try:
         if database == "postgres":
             postgres = PostgresServer(stack.free_port())
-            url = postgres.create_database("prefect").replace("+psycopg", "+asyncpg")
+            url = postgres.create_database("prefect", driver="asyncpg")
             run = run.model_copy(update={"prefect_database_url": SecretStr(url)})
         try:
             stack.start(run, stack.prefect_server(run), timeout_s=180)

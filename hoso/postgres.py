@@ -49,8 +49,8 @@ class PostgresServer:
     def _run(self, *argv: str) -> None:
         subprocess.run([*self._as, *argv], check=True, capture_output=True, timeout=120)
 
-    def create_database(self, name: str) -> str:
-        """A fresh database; returns its SQLAlchemy URL (psycopg 3 driver)."""
+    def create_database(self, name: str, driver: str = "psycopg") -> str:
+        """A fresh database; returns its SQLAlchemy URL with ``driver`` (psycopg 3 for hoso, asyncpg for Prefect's server)."""
         import psycopg
 
         for attempt in range(50):
@@ -62,7 +62,7 @@ class PostgresServer:
                 if attempt == 49:
                     raise StackError(f"PostgreSQL tạm trên cổng {self.port} không nhận kết nối.", detail=str(exc)) from exc
                 time.sleep(0.2)
-        return f"postgresql+psycopg://hoso@127.0.0.1:{self.port}/{name}"
+        return f"postgresql+{driver}://hoso@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:
         subprocess.run([*self._as, _bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "stop"], capture_output=True, timeout=60)

@@ -83,7 +83,7 @@ def test_prefect_server_runs_on_postgres(postgres, tmp_path: Path) -> None:
     from hoso import stack
     from hoso.settings import Settings
 
-    db = postgres.create_database("prefect" + uuid.uuid4().hex[:6]).replace("+psycopg", "+asyncpg")
+    db = postgres.create_database("prefect" + uuid.uuid4().hex[:6], driver="asyncpg")
     settings = Settings(home=tmp_path, prefect_port=_free_port(), prefect_database_url=db)
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}, **stack.prefect_env(settings)}
     assert "PREFECT_API_DATABASE_CONNECTION_URL" not in env  # the clients never see the database's address
