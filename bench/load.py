@@ -12,7 +12,6 @@ from pathlib import Path
 from bench.harness import PREFECT_LABELS, isolated, machine, fresh_prefect_server, run_worker, submit_all, write_json
 from hoso.settings import Settings
 from storage.objects import ObjectStore
-from storage.repository import TERMINAL
 
 
 def run_load(settings: Settings, count: int, concurrency: int, out: Path, prefect_db: str = "sqlite") -> str:
@@ -35,7 +34,7 @@ def run_load(settings: Settings, count: int, concurrency: int, out: Path, prefec
         f"{len(cases)} text-layer dossiers generated in {generated:.0f} s; processed in {report.seconds:.0f} s "
         f"= {report.per_minute:.0f} dossiers/minute; statuses {statuses}",
         f"every object in one terminal place: {len(report.records)} dossier records for {len(cases)} objects, "
-        f"{sum(statuses.get(t, 0) for t in TERMINAL)} settled; {left['inbox']} objects left in the inbox, "
+        f"{report.settled_per_pass[-1]} settled; {left['inbox']} objects left in the inbox, "
         f"{left['quarantine']} in the quarantine (original + reason per quarantined file)",
         f"intake runs: {report.passes} (settled after each: {', '.join(map(str, report.settled_per_pass))})",
         f"worker peak RSS: {report.peak_rss_mib:.0f} MiB",
