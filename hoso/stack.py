@@ -78,7 +78,8 @@ def prefect_server_env(settings: Settings) -> dict[str, str]:
 
 
 def prefect_server(settings: Settings) -> Service:
-    argv = [_bin("prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(settings.prefect_port)]
+    """`prefect server start`, through hoso's launcher: on SQLite it waits for the write lock instead of answering 503 (hoso/prefect_server.py)."""
+    argv = [sys.executable, "-m", "hoso.prefect_server", "--host", "127.0.0.1", "--port", str(settings.prefect_port)]
     return Service("prefect-server", argv, settings.prefect_port, prefect_server_env(settings))
 
 

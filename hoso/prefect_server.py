@@ -1,0 +1,80 @@
+"""The embedded Prefect server, as `prefect server start` runs it, with one change for SQLite.
+
+Why this exists: on SQLite, Prefect opens its write transactions DEFERRED. A
+transaction that reads first and writes second fails at once with "database is
+locked" (SQLITE_BUSY_SNAPSHOT; the busy timeout does not apply) whenever another
+writer, such as the server's own event persister, committed in between. The API
+answers 503, and the client sleeps two seconds before it retries
+(PrefectHQ/prefect#18934, open upstream). Each dossier's flow run hit this several
+times, so the embedded default ran at about half the speed of a Prefect server on
+PostgreSQL.
+
+Here every write transaction begins IMMEDIATE, the mode Prefect already uses for
+its ``with_for_update`` transactions: a writer takes the lock before it reads and
+waits its turn under SQLite's busy timeout instead of failing. Reads outside a
+transaction are unchanged. PostgreSQL is left exactly as Prefect configures it.
+
+The hook is Prefect's own dependency slot for the database configuration
+(``MODELS_DEPENDENCIES["database_config"]``, which its test suite uses the same
+way), so nothing of Prefect's is patched in place.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+
+from prefect.server.database.configurations import AioSqliteConfiguration
+from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
+
+
+class ImmediateSqliteConfiguration(AioSqliteConfiguration):
+    """Prefect's SQLite configuration with every write transaction begun IMMEDIATE."""
+
+    @asynccontextmanager
+    async def begin_transaction(
+        self, session: AsyncSession, with_for_update: bool = False
+    ) -> AsyncGenerator[AsyncSessionTransaction, None]:
+        async with super().begin_transaction(session, with_for_update=True) as transaction:
+            yield transaction
+
+
+def install_sqlite_configuration() -> bool:
+    """Put the IMMEDIATE configuration in Prefect's slot when the server's database is SQLite.
+
+    Returns whether it did (False on PostgreSQL).
+    """
+    from prefect.server.database.dependencies import MODELS_DEPENDENCIES
+    from prefect.server.utilities.database import get_dialect
+    from prefect.settings import PREFECT_API_DATABASE_CONNECTION_URL
+
+    url = PREFECT_API_DATABASE_CONNECTION_URL.value()
+    if get_dialect(url).name != "sqlite":
+        return False
+    MODELS_DEPENDENCIES["database_config"] = ImmediateSqliteConfiguration(connection_url=url)
+    return True
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m hoso.prefect_server --host H --port P`: the API, the UI and the services in one process."""
+    import uvicorn
+    from prefect.server.api.server import create_app
+    from prefect.settings import PREFECT_SERVER_API_KEEPALIVE_TIMEOUT, PREFECT_SERVER_LOGGING_LEVEL
+
+    parser = argparse.ArgumentParser(prog="python -m hoso.prefect_server", description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args(argv)
+    install_sqlite_configuration()
+    uvicorn.run(
+        app=create_app(final=True),
+        host=args.host,
+        port=args.port,
+        timeout_keep_alive=PREFECT_SERVER_API_KEEPALIVE_TIMEOUT.value(),
+        log_level=PREFECT_SERVER_LOGGING_LEVEL.value().lower(),
+    )
+
+
+if __name__ == "__main__":
+    main()
