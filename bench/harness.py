@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import SecretStr
 
@@ -36,11 +38,13 @@ from storage.objects import ObjectStore
 class RunReport:
     dossiers: int
     seconds: float
-    tag: str = ""  # the Prefect tag on every run of this worker, to find its task runs afterwards
+    tag: str = ""  # the name of this worker's intake runs on the Prefect server, to find its runs afterwards
     passes: int = 0  # intake runs it took (a failed dossier waits in the inbox for the next one)
     settled_per_pass: list[int] = field(default_factory=list)
     samples: list[tuple[float, int, float]] = field(default_factory=list)  # (t, settled, rss MiB)
     peak_rss_mib: float = 0.0
+    worker_cpu_s: float = 0.0  # user + system, the worker processes (with their Tesseract children)
+    server_cpu_s: float = 0.0  # user + system, the Prefect server process, while they ran (its database's own not counted)
     records: list[dict] = field(default_factory=list)
 
     @property
@@ -82,6 +86,23 @@ def _rss_mib(pid: int) -> tuple[float, float]:
     return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
 
 
+def children_cpu_s() -> float:
+    """CPU seconds (user + system) of this process's children that have ended and been waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def process_cpu_s(pid: int | None) -> float:
+    """CPU seconds a running process (and the children it waited for) has used, from /proc; 0 without one."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def _settled(db_url: str) -> int:
     with session_scope(db_url) as s:
         return sum(1 for d in repository.list_all(s) if d.status in repository.TERMINAL)
@@ -99,6 +120,8 @@ def run_worker(settings: Settings, expected: int, concurrency: int, sample_every
     tag = f"bench-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, **prefect_env(settings), **hoso_env(settings), "OMP_THREAD_LIMIT": "1",
            "HOSO_INTAKE_CONCURRENCY": str(concurrency), "PREFECT_LOGGING_LEVEL": "WARNING", "HOSO_BENCH_TAG": tag}
+    server_pid = stack.running_pid(settings, "prefect-server")
+    server_cpu, worker_cpu = process_cpu_s(server_pid), children_cpu_s()
     started = time.monotonic()
     report = RunReport(dossiers=expected, seconds=0.0, tag=tag)
     while report.passes < max_passes and (report.passes == 0 or _settled(settings.database_url) < expected):
@@ -116,28 +139,65 @@ def run_worker(settings: Settings, expected: int, concurrency: int, sample_every
             raise RuntimeError(f"bench worker exited {child.returncode}")
         report.settled_per_pass.append(_settled(settings.database_url))
     report.seconds = time.monotonic() - started
+    report.worker_cpu_s = children_cpu_s() - worker_cpu
+    report.server_cpu_s = process_cpu_s(server_pid) - server_cpu
     with session_scope(settings.database_url) as s:
         report.records = [repository.as_json(repository.get(s, d.id), with_pages=True) for d in repository.list_all(s)]  # type: ignore[arg-type]
     return report
 
 
-def task_seconds(settings: Settings, tag: str, task_name: str, expected: int, wait_s: float = 60) -> tuple[float, int]:
-    """Wall time summed over one task's finished runs in a benchmark worker's runs, and how many there were.
-
-    The server records task runs from the client's events, a little after the
-    worker has exited: wait until ``expected`` runs are finished (or ``wait_s``).
-    """
+@contextmanager
+def _client(settings: Settings) -> Iterator[Any]:
+    """A synchronous Prefect client for the server these settings name."""
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName, TaskRunFilterTags
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    wanted = TaskRunFilter(tags=TaskRunFilterTags(all_=[tag]), name=TaskRunFilterName(like_=task_name))
-    deadline = time.monotonic() + wait_s
     with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}), get_client(sync_client=True) as client:
+        yield client
+
+
+def _read_all(read: Callable[..., list[Any]], **filters: Any) -> list[Any]:
+    runs: list = []
+    while page := read(**filters, limit=200, offset=len(runs)):
+        runs += page
+    return runs
+
+
+def intake_seconds(settings: Settings, tag: str) -> float:
+    """How long the benchmark worker's `intake` run took, as the Prefect server recorded it:
+    the pipeline's own time, without the worker process's start (importing Prefect and hoso)."""
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+
+    with _client(settings) as client:
+        runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[tag])))
+    spans = [(r.end_time - r.start_time).total_seconds() for r in runs if r.start_time and r.end_time]
+    return sum(spans)
+
+
+def task_seconds(settings: Settings, tag: str, task_name: str, expected: int, wait_s: float = 60) -> tuple[float, int]:
+    """Wall time summed over one task's finished runs in a benchmark worker's dossier runs, and how many there were.
+
+    The worker's intake runs are named ``tag``; its dossier runs are their children. The
+    server records task runs from the client's events, a little after the worker has
+    exited: wait until ``expected`` runs are finished (or ``wait_s``).
+    """
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterName,
+        FlowRunFilterParentFlowRunId,
+        TaskRunFilter,
+        TaskRunFilterFlowRunId,
+        TaskRunFilterName,
+    )
+
+    deadline = time.monotonic() + wait_s
+    with _client(settings) as client:
+        intakes = client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[tag])))
+        children = _read_all(client.read_flow_runs,
+                             flow_run_filter=FlowRunFilter(parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[r.id for r in intakes])))
+        wanted = TaskRunFilter(flow_run_id=TaskRunFilterFlowRunId(any_=[r.id for r in children]), name=TaskRunFilterName(like_=task_name))
         while True:
-            runs: list = []
-            while page := client.read_task_runs(task_run_filter=wanted, limit=200, offset=len(runs)):
-                runs += page
+            runs = _read_all(client.read_task_runs, task_run_filter=wanted)
             finished = [r for r in runs if r.start_time and r.end_time]
             if len(finished) >= expected or time.monotonic() > deadline:
                 return sum((r.end_time - r.start_time).total_seconds() for r in finished), len(finished)

@@ -1,9 +1,11 @@
-"""How long Prefect takes to start and finish one empty child flow run, per Prefect server database.
+"""Prefect's own cost of the dossier runs, without hoso's work: empty child flow runs of the same shape.
 
-The reason the OCR and load figures differ so much between the embedded SQLite
-Prefect server and PostgreSQL: it isolates Prefect's own cost from hoso's work.
-Each child run (five tiny tasks) is measured from the parent's call to its return,
-started one at a time through hoso's own fan-out (flows/fanout.py), as dossiers are.
+Each child run has as many no-op tasks as a dossier run has steps, and the children
+are started through hoso's own fan-out (flows/fanout.py), as intake starts dossiers.
+Measured: each child's time from the parent's call to its return, the whole batch
+(the parent's span), and the CPU the client and the Prefect server used for it. This
+is the floor under any pipeline that gives each dossier its own flow run: a cached
+re-run, which does no OCR, cannot be cheaper than it.
 """
 
 from __future__ import annotations
@@ -14,14 +16,22 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.harness import PREFECT_LABELS, fresh_prefect_server, machine, write_json
+from bench.harness import PREFECT_LABELS, children_cpu_s, fresh_prefect_server, machine, process_cpu_s, write_json
+from hoso import stack
 from hoso.settings import Settings
 from hoso.stack import PROJECT_DIR, prefect_env
+
+# The steps of one dossier run that ends routed (flows/process_dossier.py, flows/pipeline.py):
+# locate, register, claim, fetch, archive, duplicate, extract-text, classify, validate,
+# route, store, hand-off, notify, finalize, publish.
+DOSSIER_STEPS = 15
 
 _CHILD = """
 import json, sys, time
 from prefect import flow, task
 from flows.fanout import run_each
+
+count, steps, concurrency = (int(a) for a in sys.argv[1:4])
 
 @task
 def step(i: int) -> int:
@@ -29,7 +39,7 @@ def step(i: int) -> int:
 
 @flow(name="bench-child")
 def child(i: int) -> int:
-    for k in range(5):
+    for k in range(steps):
         step(k)
     return i
 
@@ -39,35 +49,41 @@ def timed(i: int) -> dict:
     return {"seconds": time.monotonic() - started}
 
 @flow(name="bench-parent")
-def parent(n: int) -> list[float]:
-    # One at a time, through hoso's own fan-out (no per-child heartbeat thread, as for dossiers).
-    return [r["seconds"] for r in run_each(timed, list(range(n)), 1)]
+def parent() -> dict:
+    started = time.monotonic()
+    each = [r["seconds"] for r in run_each(timed, list(range(count)), concurrency)]
+    return {"each": each, "batch": time.monotonic() - started}
 
-print(json.dumps(parent(int(sys.argv[1]))))
+print(json.dumps(parent()))
 """
 
 
-def child_run_seconds(server: Settings, count: int) -> list[float]:
+def child_runs(server: Settings, count: int, steps: int, concurrency: int) -> dict:
     env = {**os.environ, **prefect_env(server), "PREFECT_LOGGING_LEVEL": "WARNING"}
-    done = subprocess.run([sys.executable, "-c", _CHILD, str(count)], env=env, capture_output=True, text=True, check=True, cwd=PROJECT_DIR)
-    return [float(t) for t in json.loads(done.stdout.strip().splitlines()[-1])]
+    server_pid = stack.running_pid(server, "prefect-server")
+    server_cpu, client_cpu = process_cpu_s(server_pid), children_cpu_s()
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(count), str(steps), str(concurrency)],
+                          env=env, capture_output=True, text=True, check=True, cwd=PROJECT_DIR)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return {**result, "client_cpu_s": children_cpu_s() - client_cpu, "server_cpu_s": process_cpu_s(server_pid) - server_cpu}
 
 
-def run_subflows_bench(settings: Settings, count: int, databases: tuple[str, ...], out: Path) -> str:
+def run_subflows_bench(settings: Settings, count: int, steps: int, concurrency: int, databases: tuple[str, ...], out: Path) -> str:
     lines = [
-        f"hoso bench subflows --count {count} --prefect-db {','.join(databases)}",
+        f"hoso bench subflows --count {count} --steps {steps} --concurrency {concurrency} --prefect-db {','.join(databases)}",
         f"machine: {machine()}",
         "",
-        "| Prefect server | child runs | median (s) | slowest (s) | over 1 s |",
-        "|---|---:|---:|---:|---:|",
+        f"| Prefect server | child runs ({steps} no-op tasks each, {concurrency} at a time) | median (s) | slowest (s) | over 1 s "
+        "| whole batch (s) | CPU s: client process / Prefect server |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     results = {}
     for database in databases:
         with fresh_prefect_server(settings, database) as server:
-            times = child_run_seconds(server, count)
-        results[database] = times
-        ordered = sorted(times)
-        lines.append(f"| {PREFECT_LABELS[database]} | {len(times)} | {ordered[len(ordered) // 2]:.2f} | {ordered[-1]:.2f} | "
-                     f"{sum(t > 1 for t in times)} |")
+            result = child_runs(server, count, steps, concurrency)
+        results[database] = result
+        ordered = sorted(result["each"])
+        lines.append(f"| {PREFECT_LABELS[database]} | {len(ordered)} | {ordered[len(ordered) // 2]:.2f} | {ordered[-1]:.2f} | "
+                     f"{sum(t > 1 for t in ordered)} | {result['batch']:.1f} | {result['client_cpu_s']:.1f} / {result['server_cpu_s']:.1f} |")
     write_json(out / "subflows.json", results)
     return "\n".join(lines)

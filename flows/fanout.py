@@ -34,11 +34,7 @@ def run_each(
 
     def one(item: T) -> dict[str, Any]:
         try:
-            # No heartbeat thread per child: joining it costs up to a second per dossier.
-            # The parent's heartbeats cover a crash; intake's reconcile step marks the
-            # children of a crashed parent Crashed too (tasks/reconcile.py).
-            with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-                return child(item)
+            return child(item)
         except Exception as exc:  # noqa: BLE001 - one bad dossier never stops the batch
             # Said out loud: the item stays where it was (the inbox), and the next run takes it again.
             get_run_logger().warning(
@@ -46,7 +42,15 @@ def run_each(
             )
             return {"status": "failed", "error": type(exc).__name__}
 
-    with ThreadPoolExecutor(max_workers=max(1, max_concurrency), thread_name_prefix="hoso-dossier") as pool:
+    # No heartbeat thread per child: joining it costs up to a second per dossier. The
+    # parent's heartbeats cover a crash; intake's reconcile step marks the children of a
+    # crashed parent Crashed too (tasks/reconcile.py). Set once for all the children, whose
+    # contexts are copies of this one: Prefect rebuilds its whole settings object on each
+    # `temporary_settings`, which per child cost more than a cached dossier's own work.
+    with (
+        temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+        ThreadPoolExecutor(max_workers=max(1, max_concurrency), thread_name_prefix="hoso-dossier") as pool,
+    ):
         futures = [pool.submit(contextvars.copy_context().run, one, item) for item in items]
         if on_progress:
             for done, _ in enumerate(as_completed(futures), start=1):

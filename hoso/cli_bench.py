@@ -62,14 +62,16 @@ def ocr(
 
 @bench_app.command("subflows")
 def subflows(
-    count: Annotated[int, typer.Option(help="số lượt chạy con rỗng")] = 20,
+    count: Annotated[int, typer.Option(help="số lượt chạy con rỗng")] = 27,
+    steps: Annotated[int, typer.Option(help="số tác vụ rỗng trong mỗi lượt con (mặc định: số bước của một hồ sơ)")] = 0,
+    concurrency: Annotated[int, typer.Option(help="số lượt con chạy cùng lúc, như khi tiếp nhận")] = 4,
     prefect_db: Annotated[str, typer.Option(help=PREFECT_DBS_HELP)] = "sqlite,postgres",
     out: Annotated[Path, typer.Option(help="thư mục ghi kết quả")] = Path(".bench/subflows"),
 ) -> None:
-    """Thời gian Prefect cần cho một lượt chạy con rỗng, theo cơ sở dữ liệu của máy chủ Prefect."""
-    from bench.subflows import run_subflows_bench
+    """Chi phí riêng của Prefect cho các lượt chạy hồ sơ: lượt con rỗng cùng hình dạng, theo cơ sở dữ liệu của máy chủ Prefect."""
+    from bench.subflows import DOSSIER_STEPS, run_subflows_bench
 
-    typer.echo(run_subflows_bench(_ready_settings(), count, _prefect_dbs(prefect_db), out))
+    typer.echo(run_subflows_bench(_ready_settings(), count, steps or DOSSIER_STEPS, concurrency, _prefect_dbs(prefect_db), out))
 
 
 @bench_app.command("accuracy")
