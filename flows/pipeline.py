@@ -32,23 +32,25 @@ def store_context(res: Resources) -> StoreContext:
     )
 
 
-def assess_dossier(res: Resources, dossier_id: str, files: list[InputFile], received_at: datetime) -> Status:
+def assess_dossier(res: Resources, dossier_id: str, owner: str, files: list[InputFile], received_at: datetime) -> Status:
     """archive → text → classify → validate → route → store → hand off; returns the status it settled in.
 
     Two ways end early: a duplicate of an earlier dossier is rejected and linked
-    to it; bad input goes to the quarantine.
+    to it; bad input goes to the quarantine. Every settling step first checks that
+    ``owner`` (this run) still holds the dossier, and raises ClaimLost if another
+    run took it over (hoso.errors).
     """
     archive_originals(res.store, res.db_url, dossier_id, files)
-    if duplicate_task(res.db_url, res.catalogue, dossier_id):
+    if duplicate_task(res.db_url, res.catalogue, dossier_id, owner):
         return "rejected"
     texts = extract_text(res.store, files, res.ocr, res.settings.max_file_bytes, res.settings.ocr_workers)
     if isinstance(texts, InputError):
-        quarantine_task(res.store, res.db_url, dossier_id, files, texts)
+        quarantine_task(res.store, res.db_url, dossier_id, owner, files, texts)
         return "quarantined"
     classification, fields = classify_task(texts, res.catalogue)
     problems = validate_task(classification, fields, texts, res.catalogue, received_at, res.ocr.page_timeout_s)
     routing = route_task(classification, fields, texts, res.catalogue)
-    outcome = store_task(res.store, res.db_url, res.catalogue, store_context(res), dossier_id, texts, classification, fields, problems, routing)
+    outcome = store_task(res.store, res.db_url, res.catalogue, store_context(res), dossier_id, owner, texts, classification, fields, problems, routing)
     handoff_task(res.store, res.db_url, res.catalogue, outcome)
     # A notification that cannot be delivered is logged on its task run; the dossier is in the queue anyway.
     notify_task(res.catalogue, outcome, return_state=True)

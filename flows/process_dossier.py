@@ -9,6 +9,7 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from flows.pipeline import assess_dossier
+from hoso.errors import ClaimLost
 from hoso.masking import mask_source
 from hoso.resources import resources
 from hoso.sealing import unseal
@@ -50,11 +51,16 @@ def process_dossier(source: str) -> dict[str, Any]:
         finalize(res.store, res.db_url, registered.dossier_id, item)
         logger.info("Hồ sơ %s đã xử lý trước đó; chỉ dọn hộp thư đến.", registered.dossier_id)
         return {"dossier": registered.dossier_id, "status": registered.status}
-    if not claim(res.db_url, registered.dossier_id, owner(), res.settings.claim_lease_s):
+    holder = owner()
+    if not claim(res.db_url, registered.dossier_id, holder, res.settings.claim_lease_s):
         logger.info("Hồ sơ %s đang được một lượt chạy khác xử lý; bỏ qua.", registered.dossier_id)
         return {"dossier": registered.dossier_id, "status": "claimed-elsewhere"}
     files = fetch(res.store, item)
-    status = assess_dossier(res, registered.dossier_id, files, registered.received_at)
+    try:
+        status = assess_dossier(res, registered.dossier_id, holder, files, registered.received_at)
+    except ClaimLost:
+        logger.info("Hồ sơ %s: một lượt chạy khác đã tiếp quản sau khi lượt này quá hạn giữ; lượt này dừng lại.", registered.dossier_id)
+        return {"dossier": registered.dossier_id, "status": "claimed-elsewhere"}
     finalize(res.store, res.db_url, registered.dossier_id, item)
     publish_task(res.store, res.db_url, res.catalogue, registered.dossier_id)
     if status == "needs_review":

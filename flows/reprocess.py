@@ -12,6 +12,7 @@ from domain.deadlines import local_time
 from flows.fanout import run_each
 from flows.pipeline import assess_dossier
 from flows.process_dossier import owner, process_dossier
+from hoso.errors import ClaimLost
 from hoso.resources import PIPELINE_VERSION, resources
 from hoso.sealing import seal
 from tasks.fetch import fetch_archived
@@ -30,10 +31,14 @@ def reassess_dossier(dossier_id: str) -> dict[str, Any]:
     if not state.archived:
         # It died before its originals were archived: they are still in the inbox.
         return {**process_dossier(source=seal(state.source, res.settings.sealing_secret)), "before": state.status}
-    if not claim(res.db_url, dossier_id, owner(), res.settings.claim_lease_s, settled_too=True):
+    holder = owner()
+    if not claim(res.db_url, dossier_id, holder, res.settings.claim_lease_s, settled_too=True):
         return {"dossier": dossier_id, "before": state.status, "status": "claimed-elsewhere"}
     files = fetch_archived(res.store, res.db_url, dossier_id)
-    status = assess_dossier(res, dossier_id, files, state.received_at)
+    try:
+        status = assess_dossier(res, dossier_id, holder, files, state.received_at)
+    except ClaimLost:
+        return {"dossier": dossier_id, "before": state.status, "status": "claimed-elsewhere"}
     publish_task(res.store, res.db_url, res.catalogue, dossier_id)
     return {"dossier": dossier_id, "before": state.status, "status": status}
 

@@ -92,6 +92,13 @@ class StorageError(HosoError):
     exit_code = 5
 
 
+class ClaimLost(HosoError):
+    """Another run took the dossier over after this run's lease ran out: this run stops without settling it,
+    so a dossier is settled (and handed off) once, however slow its first run was."""
+
+    code = "luot-khac-da-tiep-quan"
+
+
 class StackError(HosoError):
     """The local stack (S3 server, Prefect server, worker) could not be started or reached."""
 

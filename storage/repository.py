@@ -17,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from hoso.errors import ClaimLost
 from storage.models import Dossier, DossierFile, Handoff, Page, Problem, ReceiptCounter, StateChange, utcnow
 
 # "done": the office has settled the dossier (`hoso office done`); nothing runs it again.
@@ -65,6 +66,22 @@ def claim(session: Session, dossier_id: str, owner: str, lease: timedelta, *, se
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)
+
+
+def keep_claim(session: Session, dossier_id: str, owner: str) -> None:
+    """Raise ClaimLost unless ``owner`` still holds the dossier; call it in the transaction that settles it.
+
+    A write, not a read: it locks the row (PostgreSQL) or the database (SQLite) until
+    that transaction commits, so no other run can claim the dossier between this check
+    and the settling write. Settling clears the lease, so a run that lost it to one that
+    has already settled the dossier is refused too.
+    """
+    result = session.execute(
+        update(Dossier).where(Dossier.id == dossier_id, Dossier.claimed_by == owner)
+        .values(claimed_by=owner).execution_options(synchronize_session=False)
+    )
+    if not result.rowcount:
+        raise ClaimLost("Một lượt chạy khác đã tiếp quản hồ sơ này; lượt này dừng lại mà không ghi kết quả.", detail=dossier_id)
 
 
 def set_status(session: Session, dossier: Dossier, status: str, *, actor: str, reason: str = "") -> None:

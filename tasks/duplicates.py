@@ -12,7 +12,7 @@ from storage.database import session_scope
 from tasks.retry import IO_RETRIES
 
 
-def link_if_duplicate(db_url: str, catalogue: Catalogue, dossier_id: str) -> str | None:
+def link_if_duplicate(db_url: str, catalogue: Catalogue, dossier_id: str, owner: str) -> str | None:
     """If an earlier dossier has the same SHA-256, settle this one as its duplicate; returns the original's id.
 
     "Earlier" is by receipt time then id, so two copies processed at the same
@@ -24,6 +24,7 @@ def link_if_duplicate(db_url: str, catalogue: Catalogue, dossier_id: str) -> str
         original = repository.earlier_with_same_content(session, dossier)
         if original is None:
             return None
+        repository.keep_claim(session, dossier_id, owner)
         problem = catalogue.problem(
             "ho-so-trung-lap", original=original.receipt or original.id,
             received=local_time(repository.as_utc(original.received_at)).strftime("%d/%m/%Y"),

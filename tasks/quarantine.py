@@ -16,7 +16,7 @@ from tasks.fetch import InputFile
 from tasks.retry import IO_RETRIES
 
 
-def quarantine_files(store: ObjectStore, db_url: str, dossier_id: str, files: list[InputFile], error: HosoError) -> None:
+def quarantine_files(store: ObjectStore, db_url: str, dossier_id: str, owner: str, files: list[InputFile], error: HosoError) -> None:
     reason = {**error.as_dict(), "dossier": dossier_id, "at": datetime.now(timezone.utc).isoformat()}
     for f in files:
         key = quarantine_key(dossier_id, f.name)
@@ -25,6 +25,7 @@ def quarantine_files(store: ObjectStore, db_url: str, dossier_id: str, files: li
     if not files:
         store.put_json("quarantine", f"{dossier_id}/reason.json", reason)
     with session_scope(db_url) as session:
+        repository.keep_claim(session, dossier_id, owner)
         dossier = repository.get(session, dossier_id)
         assert dossier is not None
         repository.replace_assessment(
@@ -35,5 +36,5 @@ def quarantine_files(store: ObjectStore, db_url: str, dossier_id: str, files: li
 
 
 @task(name="quarantine", cache_policy=NO_CACHE, **IO_RETRIES)
-def quarantine_task(store: ObjectStore, db_url: str, dossier_id: str, files: list[InputFile], error: HosoError) -> None:
-    quarantine_files(store, db_url, dossier_id, files, error)
+def quarantine_task(store: ObjectStore, db_url: str, dossier_id: str, owner: str, files: list[InputFile], error: HosoError) -> None:
+    quarantine_files(store, db_url, dossier_id, owner, files, error)

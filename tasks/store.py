@@ -62,6 +62,7 @@ def store_assessment(
     catalogue: Catalogue,
     ctx: StoreContext,
     dossier_id: str,
+    owner: str,
     texts: list[FileText],
     classification: Classification,
     fields: dict[str, FieldValue],
@@ -81,8 +82,9 @@ def store_assessment(
         if t.result.searchable_pdf:
             store.put("archive", derived_key(dossier_id, f"searchable/{t.name.rsplit('.', 1)[0]}.pdf"), t.result.searchable_pdf, "application/pdf")
 
-    # 2. one commit for the whole assessment.
+    # 2. one commit for the whole assessment, by the run that still holds the dossier.
     with session_scope(db_url) as session:
+        repository.keep_claim(session, dossier_id, owner)
         dossier = repository.get(session, dossier_id)
         assert dossier is not None
         received_at = repository.as_utc(dossier.received_at)

@@ -140,6 +140,40 @@ def test_two_intakes_at_once_process_each_dossier_exactly_once(prefect_server, h
     assert len(handoffs) == sum(1 for r in records.values() if r["status"] == "routed")
 
 
+def test_a_run_that_outlived_its_lease_does_not_settle_the_dossier_again(
+    prefect_server, hoso_settings, store, tmp_path, monkeypatch
+) -> None:
+    """Leases that lapse at once: both intakes take every dossier, and only the run holding it settles it.
+
+    Without the check in the settling transaction (repository.keep_claim) both runs
+    settle and hand off the same dossiers (seen on a real stack: a slow run, its
+    lease over, finished after the run that had taken over).
+    """
+    from flows.intake import intake
+    from samples.corpus import generate_corpus
+
+    monkeypatch.setenv("HOSO_CLAIM_LEASE_S", "0.001")
+    get_settings.cache_clear()
+    # Scans: OCR keeps each run busy for seconds, so both intakes are inside the same dossiers at once.
+    cases = generate_corpus(tmp_path / "lapsing", count=4, seed=8, scan_ratio=1.0, defect_ratio=0.0)
+    for case in cases:
+        submit_path(store, case.files[0], "quay-1")
+    results: list[dict] = []
+    threads = [threading.Thread(target=lambda: results.append(intake(max_concurrency=2))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    records = _records(hoso_settings.database_url)
+    assert any(r.get("status") == "claimed-elsewhere" for x in results for r in x["results"])  # the race did happen
+    assert len(records) == 4
+    assert all(r["status"] in {"routed", "rejected", "needs_review"} for r in records.values())
+    assert set(_settled_transitions(hoso_settings.database_url).values()) == {1}
+    assert len({r["receipt"] for r in records.values()}) == 4
+    assert len(list(store.list("offices"))) == sum(1 for r in records.values() if r["status"] == "routed")
+    assert list(store.list("inbox")) == []
+
+
 def test_s3_outage_mid_batch_delays_but_loses_nothing(prefect_server, hoso_settings, store, s3_server, text_cases) -> None:
     from flows.intake import intake
 

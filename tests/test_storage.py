@@ -144,3 +144,28 @@ def test_only_one_run_holds_a_dossier_until_its_lease_expires(tmp_path) -> None:
     with session_scope(url) as s:
         assert not repository.claim(s, d.id, "run-c", timedelta(minutes=5))  # settled
         assert repository.claim(s, d.id, "run-c", timedelta(minutes=5), settled_too=True)
+
+
+def test_only_the_holder_may_settle_even_after_its_lease_ran_out(tmp_path) -> None:
+    from datetime import timedelta
+
+    from hoso.errors import ClaimLost
+
+    url = f"sqlite:///{tmp_path / 'f.db'}"
+    migrate(url)
+    with session_scope(url) as s:
+        d, _ = repository.register(s, source="q/a.pdf", identity="q/a.pdf@1", station="q", actor="test")
+    with session_scope(url) as s:
+        assert repository.claim(s, d.id, "slow-run", timedelta(seconds=-1))  # its lease is over at once
+    with session_scope(url) as s:
+        repository.keep_claim(s, d.id, "slow-run")  # nobody took over: it may still settle
+    with session_scope(url) as s:
+        assert repository.claim(s, d.id, "new-run", timedelta(minutes=5))
+    with pytest.raises(ClaimLost) as lost, session_scope(url) as s:
+        repository.keep_claim(s, d.id, "slow-run")
+    assert lost.value.code == "luot-khac-da-tiep-quan"
+    with session_scope(url) as s:
+        repository.keep_claim(s, d.id, "new-run")
+        repository.set_status(s, repository.get(s, d.id), "routed", actor="test", reason="xong")
+    with pytest.raises(ClaimLost), session_scope(url) as s:  # settled: the lease is gone with it
+        repository.keep_claim(s, d.id, "new-run")
