@@ -34,6 +34,10 @@ def zombie_runs(within: timedelta = timedelta(seconds=3 * HEARTBEAT_SECONDS)) ->
             after={"prefect.flow-run.heartbeat"},
             expect={
                 "prefect.flow-run.heartbeat",
+                # A review run suspended for an official's answer sends no heartbeats
+                # for hours; it is waiting, not dead (flows/review.py). Resumed, it beats again.
+                "prefect.flow-run.Suspended",
+                "prefect.flow-run.Paused",
                 "prefect.flow-run.Completed",
                 "prefect.flow-run.Failed",
                 "prefect.flow-run.Cancelled",
@@ -73,12 +77,26 @@ def ensure_ocr_limit(slots: int) -> bool:
 
 
 def ensure_automations() -> list[str]:
-    """Create what is missing; returns the names created."""
-    created = []
-    for automation in (zombie_runs(),):
+    """Create what is missing and bring what changed up to date; returns the names created or updated.
+
+    Updated, not only created: a stack set up by an older hoso keeps running its
+    automation, and a fix to it must reach that stack on the next `hoso up`.
+    """
+    changed = []
+    for wanted in (zombie_runs(),):
         try:
-            Automation.read(name=automation.name)
+            found = Automation.read(name=wanted.name)
         except ValueError:
-            automation.create()
-            created.append(automation.name)
-    return created
+            wanted.create()
+            changed.append(wanted.name)
+            continue
+        if _definition(found) != _definition(wanted):
+            wanted.id = found.id
+            wanted.update()
+            changed.append(wanted.name)
+    return changed
+
+
+def _definition(automation: Automation) -> dict[str, object]:
+    """What an automation does, without the ids the server gives it and its parts."""
+    return automation.model_dump(mode="json", include={"description", "enabled", "actions", "trigger"}, exclude={"trigger": {"id"}})
