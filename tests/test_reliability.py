@@ -116,28 +116,33 @@ def test_hostile_and_broken_input_is_quarantined_while_the_batch_goes_on(
     assert elapsed < 600  # bounded: a hung page would have stopped the batch here
 
 
-def test_two_intakes_at_once_process_each_dossier_exactly_once(prefect_server, hoso_settings, store, tmp_path) -> None:
+def _two_intakes_at_once(store, db_url: str, cases, max_concurrency: int) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Submit the cases, run two intakes side by side, and check each dossier was settled and handed off once."""
     from flows.intake import intake
-    from samples.corpus import generate_corpus
 
-    cases = generate_corpus(tmp_path / "many", count=50, seed=5, scan_ratio=0.0, defect_ratio=0.2)
     for case in cases:
         submit_path(store, case.files[0], "quay-1")
     results: list[dict] = []
-    threads = [threading.Thread(target=lambda: results.append(intake(max_concurrency=3))) for _ in range(2)]
+    threads = [threading.Thread(target=lambda: results.append(intake(max_concurrency=max_concurrency))) for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    records = _records(hoso_settings.database_url)
-    assert len(records) == 50
+    records = _records(db_url)
+    assert len(records) == len(cases)
     assert all(r["status"] in {"routed", "rejected", "needs_review"} for r in records.values())
-    assert set(_settled_transitions(hoso_settings.database_url).values()) == {1}
-    receipts = [r["receipt"] for r in records.values()]
-    assert len(set(receipts)) == 50
+    assert set(_settled_transitions(db_url).values()) == {1}
+    assert len({r["receipt"] for r in records.values()}) == len(cases)
     assert list(store.list("inbox")) == []
-    handoffs = list(store.list("offices"))
-    assert len(handoffs) == sum(1 for r in records.values() if r["status"] == "routed")
+    assert len(list(store.list("offices"))) == sum(1 for r in records.values() if r["status"] == "routed")
+    return results
+
+
+def test_two_intakes_at_once_process_each_dossier_exactly_once(prefect_server, hoso_settings, store, tmp_path) -> None:
+    from samples.corpus import generate_corpus
+
+    cases = generate_corpus(tmp_path / "many", count=50, seed=5, scan_ratio=0.0, defect_ratio=0.2)
+    _two_intakes_at_once(store, hoso_settings.database_url, cases, max_concurrency=3)
 
 
 def test_a_run_that_outlived_its_lease_does_not_settle_the_dossier_again(
@@ -149,29 +154,14 @@ def test_a_run_that_outlived_its_lease_does_not_settle_the_dossier_again(
     settle and hand off the same dossiers (seen on a real stack: a slow run, its
     lease over, finished after the run that had taken over).
     """
-    from flows.intake import intake
     from samples.corpus import generate_corpus
 
     monkeypatch.setenv("HOSO_CLAIM_LEASE_S", "0.001")
     get_settings.cache_clear()
     # Scans: OCR keeps each run busy for seconds, so both intakes are inside the same dossiers at once.
     cases = generate_corpus(tmp_path / "lapsing", count=4, seed=8, scan_ratio=1.0, defect_ratio=0.0)
-    for case in cases:
-        submit_path(store, case.files[0], "quay-1")
-    results: list[dict] = []
-    threads = [threading.Thread(target=lambda: results.append(intake(max_concurrency=2))) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    records = _records(hoso_settings.database_url)
+    results = _two_intakes_at_once(store, hoso_settings.database_url, cases, max_concurrency=2)
     assert any(r.get("status") == "claimed-elsewhere" for x in results for r in x["results"])  # the race did happen
-    assert len(records) == 4
-    assert all(r["status"] in {"routed", "rejected", "needs_review"} for r in records.values())
-    assert set(_settled_transitions(hoso_settings.database_url).values()) == {1}
-    assert len({r["receipt"] for r in records.values()}) == 4
-    assert len(list(store.list("offices"))) == sum(1 for r in records.values() if r["status"] == "routed")
-    assert list(store.list("inbox")) == []
 
 
 def test_s3_outage_mid_batch_delays_but_loses_nothing(prefect_server, hoso_settings, store, s3_server, text_cases) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import urllib.request
 from datetime import date
+from pathlib import Path
+from typing import Any
 from urllib.error import HTTPError
 
 import pytest
@@ -124,13 +126,19 @@ def test_receipt_sequence_counts_per_unit_and_day(tmp_path) -> None:
     assert seq == [1, 2, 3] and other_day == 1
 
 
-def test_only_one_run_holds_a_dossier_until_its_lease_expires(tmp_path) -> None:
-    from datetime import timedelta
-
-    url = f"sqlite:///{tmp_path / 'l.db'}"
+def _one_dossier(tmp_path: Path) -> tuple[str, Any]:
+    """A fresh records database holding one received dossier."""
+    url = f"sqlite:///{tmp_path / 'one.db'}"
     migrate(url)
     with session_scope(url) as s:
         d, _ = repository.register(s, source="q/a.pdf", identity="q/a.pdf@1", station="q", actor="test")
+    return url, d
+
+
+def test_only_one_run_holds_a_dossier_until_its_lease_expires(tmp_path) -> None:
+    from datetime import timedelta
+
+    url, d = _one_dossier(tmp_path)
     with session_scope(url) as s:
         assert repository.claim(s, d.id, "run-a", timedelta(minutes=5))
     with session_scope(url) as s:
@@ -151,10 +159,7 @@ def test_only_the_holder_may_settle_even_after_its_lease_ran_out(tmp_path) -> No
 
     from hoso.errors import ClaimLost
 
-    url = f"sqlite:///{tmp_path / 'f.db'}"
-    migrate(url)
-    with session_scope(url) as s:
-        d, _ = repository.register(s, source="q/a.pdf", identity="q/a.pdf@1", station="q", actor="test")
+    url, d = _one_dossier(tmp_path)
     with session_scope(url) as s:
         assert repository.claim(s, d.id, "slow-run", timedelta(seconds=-1))  # its lease is over at once
     with session_scope(url) as s:
