@@ -40,7 +40,7 @@ def assess_dossier(res: Resources, dossier_id: str, owner: str, files: list[Inpu
     ``owner`` (this run) still holds the dossier, and raises ClaimLost if another
     run took it over (hoso.errors).
     """
-    archive_originals(res.store, res.db_url, dossier_id, files)
+    archive_originals(res.store, res.db_url, dossier_id, owner, files)
     if duplicate_task(res.db_url, res.catalogue, dossier_id, owner):
         return "rejected"
     texts = extract_text(res.store, files, res.ocr, res.settings.max_file_bytes, res.settings.ocr_workers)

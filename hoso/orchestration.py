@@ -98,5 +98,6 @@ def ensure_automations() -> list[str]:
 
 
 def _definition(automation: Automation) -> dict[str, object]:
-    """What an automation does, without the ids the server gives it and its parts."""
-    return automation.model_dump(mode="json", include={"description", "enabled", "actions", "trigger"}, exclude={"trigger": {"id"}})
+    """What an automation does, without the ids the server gives it and its parts (sets stay sets: the server
+    returns the trigger's event names in an order of its own)."""
+    return automation.model_dump(include={"description", "enabled", "actions", "trigger"}, exclude={"trigger": {"id"}})

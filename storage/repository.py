@@ -73,20 +73,33 @@ def keep_claim(session: Session, dossier_id: str, owner: str) -> None:
 
     A write, not a read: it locks the row (PostgreSQL) or the database (SQLite) until
     that transaction commits, so no other run can claim the dossier between this check
-    and the settling write. Settling clears the lease, so a run that lost it to one that
-    has already settled the dossier is refused too.
+    and the settling write. Settling keeps the holder's name (set_status), so a run that
+    lost the dossier to one that has already settled it is refused too.
     """
     result = session.execute(
         update(Dossier).where(Dossier.id == dossier_id, Dossier.claimed_by == owner)
         .values(claimed_by=owner).execution_options(synchronize_session=False)
     )
     if not result.rowcount:
-        raise ClaimLost("Một lượt chạy khác đã tiếp quản hồ sơ này; lượt này dừng lại mà không ghi kết quả.", detail=dossier_id)
+        raise _claim_lost(dossier_id)
+
+
+def expect_claim(session: Session, dossier_id: str, owner: str) -> None:
+    """Raise ClaimLost early, before writing objects that keep_claim would refuse to settle; a read, not a guarantee."""
+    if session.scalar(select(Dossier.claimed_by).where(Dossier.id == dossier_id)) != owner:
+        raise _claim_lost(dossier_id)
+
+
+def _claim_lost(dossier_id: str) -> ClaimLost:
+    return ClaimLost("Một lượt chạy khác đã tiếp quản hồ sơ này; lượt này dừng lại mà không ghi kết quả.", detail=dossier_id)
 
 
 def set_status(session: Session, dossier: Dossier, status: str, *, actor: str, reason: str = "") -> None:
-    if status in TERMINAL:  # settled: the processing lease ends with it
-        dossier.claimed_by = dossier.claimed_until = None
+    if status in TERMINAL:
+        # Settled: the lease ends, so reprocess may claim the dossier at once. The holder's
+        # name stays: a retry of the settling step by the same run still passes keep_claim,
+        # and a run that lost the dossier is still refused.
+        dossier.claimed_until = None
     if dossier.status == status and not reason:
         return
     session.add(StateChange(dossier_id=dossier.id, from_status=dossier.status, to_status=status, actor=actor, reason=reason))

@@ -28,7 +28,7 @@ def media_type_or_unknown(data: bytes) -> str:
         return "application/octet-stream"
 
 
-def archive_files(store: ObjectStore, db_url: str, dossier_id: str, files: list[InputFile]) -> None:
+def archive_files(store: ObjectStore, db_url: str, dossier_id: str, owner: str, files: list[InputFile]) -> None:
     rows = []
     for position, f in enumerate(files, start=1):
         key = original_key(dossier_id, position, f.name)
@@ -38,6 +38,7 @@ def archive_files(store: ObjectStore, db_url: str, dossier_id: str, files: list[
         rows.append({"name": f.name, "inbox_key": f.inbox_key, "archive_key": key, "sha256": f.sha256, "size": f.size, "media_type": media_type})
     combined = hashlib.sha256("".join(f.sha256 for f in files).encode()).hexdigest() if len(files) > 1 else (files[0].sha256 if files else "")
     with session_scope(db_url) as session:
+        repository.keep_claim(session, dossier_id, owner)  # a run that lost the dossier must not reopen it
         dossier = repository.get(session, dossier_id)
         assert dossier is not None
         repository.replace_files(session, dossier, rows)
@@ -47,5 +48,5 @@ def archive_files(store: ObjectStore, db_url: str, dossier_id: str, files: list[
 
 
 @task(name="archive-originals", cache_policy=NO_CACHE, **IO_RETRIES)
-def archive_originals(store: ObjectStore, db_url: str, dossier_id: str, files: list[InputFile]) -> None:
-    archive_files(store, db_url, dossier_id, files)
+def archive_originals(store: ObjectStore, db_url: str, dossier_id: str, owner: str, files: list[InputFile]) -> None:
+    archive_files(store, db_url, dossier_id, owner, files)

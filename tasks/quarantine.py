@@ -17,6 +17,8 @@ from tasks.retry import IO_RETRIES
 
 
 def quarantine_files(store: ObjectStore, db_url: str, dossier_id: str, owner: str, files: list[InputFile], error: HosoError) -> None:
+    with session_scope(db_url) as session:  # no copies for a dossier another run has taken over
+        repository.expect_claim(session, dossier_id, owner)
     reason = {**error.as_dict(), "dossier": dossier_id, "at": datetime.now(timezone.utc).isoformat()}
     for f in files:
         key = quarantine_key(dossier_id, f.name)

@@ -74,7 +74,10 @@ def store_assessment(
     pages = page_rows(texts, classification)
     field_json = {k: {"value": v.value, "confidence": round(v.confidence, 3)} for k, v in fields.items()}
 
-    # 1. derived objects first: if we die after this, a re-run overwrites them.
+    # 1. derived objects first: if we die after this, a re-run overwrites them. Not over
+    #    the objects of a run that took the dossier over (checked for good in step 2).
+    with session_scope(db_url) as session:
+        repository.expect_claim(session, dossier_id, owner)
     store.put_json("archive", derived_key(dossier_id, "pages.json"), pages)
     text = "\n\f\n".join(p["text"] for p in pages)
     store.put("archive", derived_key(dossier_id, "text.txt"), text.encode("utf-8"), "text/plain; charset=utf-8")
