@@ -86,13 +86,13 @@ def _rss_mib(pid: int) -> tuple[float, float]:
     return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
 
 
-def children_cpu_s() -> float:
+def _children_cpu_s() -> float:
     """CPU seconds (user + system) of this process's children that have ended and been waited for."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
 
-def process_cpu_s(pid: int | None) -> float:
+def _process_cpu_s(pid: int | None) -> float:
     """CPU seconds a running process (and the children it waited for) has used, from /proc; 0 without one."""
     if pid is None:
         return 0.0
@@ -101,6 +101,25 @@ def process_cpu_s(pid: int | None) -> float:
     except FileNotFoundError:
         return 0.0
     return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class CpuUsed:
+    client_s: float = 0.0  # this process's children that ended meanwhile (a worker, with its Tesseract runs)
+    server_s: float = 0.0  # the Prefect server process the settings name (its database's own not counted)
+
+
+@contextmanager
+def cpu_used(settings: Settings) -> Iterator[CpuUsed]:
+    """CPU seconds spent meanwhile by the client processes this one waited for and by the Prefect server; filled on exit."""
+    server_pid = stack.running_pid(settings, "prefect-server")
+    server_before, client_before = _process_cpu_s(server_pid), _children_cpu_s()
+    used = CpuUsed()
+    try:
+        yield used
+    finally:
+        used.client_s = _children_cpu_s() - client_before
+        used.server_s = _process_cpu_s(server_pid) - server_before
 
 
 def _settled(db_url: str) -> int:
@@ -120,27 +139,25 @@ def run_worker(settings: Settings, expected: int, concurrency: int, sample_every
     tag = f"bench-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, **prefect_env(settings), **hoso_env(settings), "OMP_THREAD_LIMIT": "1",
            "HOSO_INTAKE_CONCURRENCY": str(concurrency), "PREFECT_LOGGING_LEVEL": "WARNING", "HOSO_BENCH_TAG": tag}
-    server_pid = stack.running_pid(settings, "prefect-server")
-    server_cpu, worker_cpu = process_cpu_s(server_pid), children_cpu_s()
     started = time.monotonic()
     report = RunReport(dossiers=expected, seconds=0.0, tag=tag)
-    while report.passes < max_passes and (report.passes == 0 or _settled(settings.database_url) < expected):
-        report.passes += 1
-        child = subprocess.Popen([sys.executable, "-m", "bench.worker"], env=env)
-        while child.poll() is None:
-            try:
-                rss, peak = _rss_mib(child.pid)
-            except FileNotFoundError:
-                break
-            report.peak_rss_mib = max(report.peak_rss_mib, peak)
-            report.samples.append((time.monotonic() - started, _settled(settings.database_url), rss))
-            time.sleep(sample_every_s)
-        if child.wait() != 0:
-            raise RuntimeError(f"bench worker exited {child.returncode}")
-        report.settled_per_pass.append(_settled(settings.database_url))
+    with cpu_used(settings) as cpu:
+        while report.passes < max_passes and (report.passes == 0 or _settled(settings.database_url) < expected):
+            report.passes += 1
+            child = subprocess.Popen([sys.executable, "-m", "bench.worker"], env=env)
+            while child.poll() is None:
+                try:
+                    rss, peak = _rss_mib(child.pid)
+                except FileNotFoundError:
+                    break
+                report.peak_rss_mib = max(report.peak_rss_mib, peak)
+                report.samples.append((time.monotonic() - started, _settled(settings.database_url), rss))
+                time.sleep(sample_every_s)
+            if child.wait() != 0:
+                raise RuntimeError(f"bench worker exited {child.returncode}")
+            report.settled_per_pass.append(_settled(settings.database_url))
     report.seconds = time.monotonic() - started
-    report.worker_cpu_s = children_cpu_s() - worker_cpu
-    report.server_cpu_s = process_cpu_s(server_pid) - server_cpu
+    report.worker_cpu_s, report.server_cpu_s = cpu.client_s, cpu.server_s
     with session_scope(settings.database_url) as s:
         report.records = [repository.as_json(repository.get(s, d.id), with_pages=True) for d in repository.list_all(s)]  # type: ignore[arg-type]
     return report
@@ -163,13 +180,18 @@ def _read_all(read: Callable[..., list[Any]], **filters: Any) -> list[Any]:
     return runs
 
 
+def _intake_runs(client: Any, tag: str) -> list[Any]:
+    """The benchmark worker's intake runs: bench/worker.py names them after its tag."""
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+
+    return _read_all(client.read_flow_runs, flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[tag])))
+
+
 def intake_seconds(settings: Settings, tag: str) -> float:
     """How long the benchmark worker's `intake` run took, as the Prefect server recorded it:
     the pipeline's own time, without the worker process's start (importing Prefect and hoso)."""
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
-
     with _client(settings) as client:
-        runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[tag])))
+        runs = _intake_runs(client, tag)
     spans = [(r.end_time - r.start_time).total_seconds() for r in runs if r.start_time and r.end_time]
     return sum(spans)
 
@@ -183,7 +205,6 @@ def task_seconds(settings: Settings, tag: str, task_name: str, expected: int, wa
     """
     from prefect.client.schemas.filters import (
         FlowRunFilter,
-        FlowRunFilterName,
         FlowRunFilterParentFlowRunId,
         TaskRunFilter,
         TaskRunFilterFlowRunId,
@@ -192,7 +213,7 @@ def task_seconds(settings: Settings, tag: str, task_name: str, expected: int, wa
 
     deadline = time.monotonic() + wait_s
     with _client(settings) as client:
-        intakes = client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[tag])))
+        intakes = _intake_runs(client, tag)
         children = _read_all(client.read_flow_runs,
                              flow_run_filter=FlowRunFilter(parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[r.id for r in intakes])))
         wanted = TaskRunFilter(flow_run_id=TaskRunFilterFlowRunId(any_=[r.id for r in children]), name=TaskRunFilterName(like_=task_name))

@@ -16,8 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.harness import PREFECT_LABELS, children_cpu_s, fresh_prefect_server, machine, process_cpu_s, write_json
-from hoso import stack
+from bench.harness import PREFECT_LABELS, cpu_used, fresh_prefect_server, machine, write_json
 from hoso.settings import Settings
 from hoso.stack import PROJECT_DIR, prefect_env
 
@@ -60,12 +59,11 @@ print(json.dumps(parent()))
 
 def child_runs(server: Settings, count: int, steps: int, concurrency: int) -> dict:
     env = {**os.environ, **prefect_env(server), "PREFECT_LOGGING_LEVEL": "WARNING"}
-    server_pid = stack.running_pid(server, "prefect-server")
-    server_cpu, client_cpu = process_cpu_s(server_pid), children_cpu_s()
-    done = subprocess.run([sys.executable, "-c", _CHILD, str(count), str(steps), str(concurrency)],
-                          env=env, capture_output=True, text=True, check=True, cwd=PROJECT_DIR)
+    with cpu_used(server) as cpu:
+        done = subprocess.run([sys.executable, "-c", _CHILD, str(count), str(steps), str(concurrency)],
+                              env=env, capture_output=True, text=True, check=True, cwd=PROJECT_DIR)
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    return {**result, "client_cpu_s": children_cpu_s() - client_cpu, "server_cpu_s": process_cpu_s(server_pid) - server_cpu}
+    return {**result, "client_cpu_s": cpu.client_s, "server_cpu_s": cpu.server_s}
 
 
 def run_subflows_bench(settings: Settings, count: int, steps: int, concurrency: int, databases: tuple[str, ...], out: Path) -> str:
