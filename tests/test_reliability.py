@@ -16,7 +16,7 @@ from PIL import Image
 from hoso.settings import get_settings
 from hoso.submit import submit_path
 from storage import repository
-from storage.database import session_scope
+from storage.database import migrate, session_scope
 from tests.ocr_pages import png_bomb_header, text_layer_pdf
 
 pytestmark = pytest.mark.slow
@@ -116,52 +116,74 @@ def test_hostile_and_broken_input_is_quarantined_while_the_batch_goes_on(
     assert elapsed < 600  # bounded: a hung page would have stopped the batch here
 
 
-def _two_intakes_at_once(store, db_url: str, cases, max_concurrency: int) -> list[dict]:  # type: ignore[no-untyped-def]
-    """Submit the cases, run two intakes side by side, and check each dossier was settled and handed off once."""
+def test_two_intakes_at_once_process_each_dossier_exactly_once(prefect_server, hoso_settings, store, tmp_path) -> None:
     from flows.intake import intake
+    from samples.corpus import generate_corpus
 
+    cases = generate_corpus(tmp_path / "many", count=50, seed=5, scan_ratio=0.0, defect_ratio=0.2)
     for case in cases:
         submit_path(store, case.files[0], "quay-1")
     results: list[dict] = []
-    threads = [threading.Thread(target=lambda: results.append(intake(max_concurrency=max_concurrency))) for _ in range(2)]
+    threads = [threading.Thread(target=lambda: results.append(intake(max_concurrency=3))) for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    records = _records(db_url)
-    assert len(records) == len(cases)
+    records = _records(hoso_settings.database_url)
+    assert len(records) == 50
     assert all(r["status"] in {"routed", "rejected", "needs_review"} for r in records.values())
-    assert set(_settled_transitions(db_url).values()) == {1}
-    assert len({r["receipt"] for r in records.values()}) == len(cases)
+    assert set(_settled_transitions(hoso_settings.database_url).values()) == {1}
+    receipts = [r["receipt"] for r in records.values()]
+    assert len(set(receipts)) == 50
     assert list(store.list("inbox")) == []
-    assert len(list(store.list("offices"))) == sum(1 for r in records.values() if r["status"] == "routed")
-    return results
-
-
-def test_two_intakes_at_once_process_each_dossier_exactly_once(prefect_server, hoso_settings, store, tmp_path) -> None:
-    from samples.corpus import generate_corpus
-
-    cases = generate_corpus(tmp_path / "many", count=50, seed=5, scan_ratio=0.0, defect_ratio=0.2)
-    _two_intakes_at_once(store, hoso_settings.database_url, cases, max_concurrency=3)
+    handoffs = list(store.list("offices"))
+    assert len(handoffs) == sum(1 for r in records.values() if r["status"] == "routed")
 
 
 def test_a_run_that_outlived_its_lease_does_not_settle_the_dossier_again(
     prefect_server, hoso_settings, store, tmp_path, monkeypatch
 ) -> None:
-    """Leases that lapse at once: both intakes take every dossier, and only the run holding it settles it.
+    """A slow run whose lease ran out, and another run took the dossier over meanwhile: the slow run stops
+    before settling, and the dossier is settled and handed off once, by the next run.
 
-    Without the check in the settling transaction (repository.keep_claim) both runs
-    settle and hand off the same dossiers (seen on a real stack: a slow run, its
-    lease over, finished after the run that had taken over).
+    Without the check in the settling transaction (repository.keep_claim) both would
+    settle it (seen on a real stack: a slow run, its lease over, finished after the run
+    that had taken over).
     """
+    from datetime import timedelta
+
+    from flows.intake import intake
     from samples.corpus import generate_corpus
 
-    monkeypatch.setenv("HOSO_CLAIM_LEASE_S", "0.001")
+    monkeypatch.setenv("HOSO_CLAIM_LEASE_S", "0.001")  # every lease is over as soon as it is taken
     get_settings.cache_clear()
-    # Scans: OCR keeps each run busy for seconds, so both intakes are inside the same dossiers at once.
-    cases = generate_corpus(tmp_path / "lapsing", count=4, seed=8, scan_ratio=1.0, defect_ratio=0.0)
-    results = _two_intakes_at_once(store, hoso_settings.database_url, cases, max_concurrency=2)
-    assert any(r.get("status") == "claimed-elsewhere" for x in results for r in x["results"])  # the race did happen
+    url = hoso_settings.database_url
+    migrate(url)  # before the run, so the records can be watched from its first moment
+    case = generate_corpus(tmp_path / "lapsing", count=1, seed=8, scan_ratio=1.0, defect_ratio=0.0)[0]
+    submit_path(store, case.files[0], "quay-1")
+    slow: list[dict] = []
+    run = threading.Thread(target=lambda: slow.append(intake(max_concurrency=1)))
+    run.start()
+    deadline, taken = time.monotonic() + 120, None
+    while taken is None and time.monotonic() < deadline:  # archived, now in OCR (a scan: seconds)
+        with session_scope(url) as s:
+            taken = next((d.id for d in repository.list_all(s, ["processing"])), None)
+        time.sleep(0.02)
+    assert taken, "the dossier was never seen mid-way"
+    with session_scope(url) as s:
+        assert repository.claim(s, taken, "a-run-that-took-over", timedelta(seconds=0.001))
+    run.join()
+    assert [r["status"] for r in slow[0]["results"]] == ["claimed-elsewhere"]
+    with session_scope(url) as s:
+        assert repository.get(s, taken).status == "processing"  # not settled by the slow run
+    assert list(store.list("inbox"))  # and still waiting for the next run
+
+    intake()
+    records = _records(url)
+    assert [r["status"] for r in records.values()] == ["routed"]
+    assert set(_settled_transitions(url).values()) == {1}
+    assert len(list(store.list("offices"))) == 1
+    assert list(store.list("inbox")) == []
 
 
 def test_s3_outage_mid_batch_delays_but_loses_nothing(prefect_server, hoso_settings, store, s3_server, text_cases) -> None:
