@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 
 from domain.model import Problem, Severity
 from domain.text import fold, fold_key, nfc, squash
+from domain.units import AdminUnits, OldUnit, Unit, UnitMatch, official_units, unit_phrases
 from hoso.errors import CatalogueError
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
@@ -193,23 +194,45 @@ class OfficesFile(_Model):
     offices: list[Office] = Field(min_length=1)
 
 
-class Commune(_Model):
+class CommuneOverride(_Model):
     slug: Slug
-    name: str
-    kind: Literal["phường", "xã"]
-    unit_code: str = Field(pattern=r"^[0-9A-Z]+(?:\.[0-9A-Z]+)*$")
-    unit_code_verified: bool = False
     aliases: list[str] = []
 
-    @property
-    def display_name(self) -> str:
-        return f"{self.kind} {self.name}"
+
+class ServedArea(_Model):
+    provinces: list[Annotated[str, Field(pattern=r"^\d{2}$")]] = []
+    communes: list[Annotated[str, Field(pattern=r"^\d{5}$")]] = []
 
 
 class CommunesFile(_Model):
     version: int
-    province: str
-    communes: list[Commune] = Field(min_length=1)
+    serves: ServedArea
+    overrides: list[CommuneOverride] = []
+
+
+@dataclass(frozen=True, slots=True)
+class Commune:
+    """A commune or ward this deployment routes to: a unit of the official list and its slug."""
+
+    slug: str
+    unit: Unit
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.unit.name
+
+    @property
+    def kind(self) -> str:
+        return self.unit.kind
+
+    @property
+    def code(self) -> str:
+        return self.unit.code
+
+    @property
+    def display_name(self) -> str:
+        return self.unit.display_name
 
 
 class ProvincesFile(_Model):
@@ -247,45 +270,44 @@ class CommuneMatch:
     text: str  # the phrase that matched, as written
 
 
-# "phường X", "xã X", "P. X" up to a delimiter; the folded text is searched.
-_KIND_WORD = re.compile(r"(?<![a-z0-9])([a-z]{1,6})\s*\.?\s+([^,;()\n]+)")
-_PHRASE_END = re.compile(r"\s(?:-\s)?(?:thanh pho|tp|quan|huyen|tinh|thi xa|ha noi)\b.*$")
-_KIND_WORDS = {"phuong": "phường", "p": "phường", "xa": "xã", "x": "xã"}
-_COMMUNE_MIN_SCORE = 88.0  # below this a match is a guess
-_COMMUNE_MARGIN = 6.0  # the best commune must beat the next one by this much
+@dataclass(frozen=True, slots=True)
+class Place:
+    """The unit a text names, as hoso read it.
 
-
-def _kind_of(word: str) -> str | None:
-    """"phường"/"xã" for the word that introduces a commune, as OCR may spell it.
-
-    One wrong letter in "phường" ("phueng") is still the word; other words
-    one edit away ("phong" of Phòng Kinh tế, "phung", "huong") are not.
+    ``commune`` is set only when the unit is in this deployment's area;
+    ``old`` when the text named a pre-reform unit that ``unit`` succeeded.
     """
-    if word in _KIND_WORDS:
-        return _KIND_WORDS[word]
-    if len(word) == 6 and word[0] == "p" and sum(a != b for a, b in zip(word, "phuong")) == 1:
-        return "phường"
-    return None
+
+    unit: Unit | None  # None only for an ambiguous old unit (see ``old.others`` for the candidates)
+    commune: Commune | None
+    text: str  # what was written, as matched ("phường Hạ Đình, quận Thanh Xuân, …")
+    old: OldUnit | None = None
 
 
-def commune_phrases(clean: str) -> list[tuple[str, int, int]]:
-    """Each "phường X"/"xã X" in NFC, space-folded text: the kind and where X is."""
-    folded = fold(clean)
-    phrases = []
-    position = 0
-    while (m := _KIND_WORD.search(folded, position)) is not None:
-        position = m.start(1) + 1  # the name may itself hold the next phrase
-        kind = _kind_of(m.group(1))
-        if kind is None:
+def parse_area(text: str, units: AdminUnits) -> ServedArea:
+    """A served area from a setting: "01", "01,79", "00364,00382", "Hà Nội" or "Thành phố Hà Nội".
+
+    Raises ValueError with a Vietnamese message for anything it cannot place.
+    """
+    provinces, communes = [], []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
             continue
-        name = _PHRASE_END.sub("", m.group(2))
-        if kind == "xã" and name.startswith("hoi chu nghia"):
-            continue  # "Cộng hòa xã hội chủ nghĩa", not a commune
-        stripped = name.strip(" .-`'")
-        start = m.start(2) + (len(name) - len(name.lstrip(" .-`'")))
-        if stripped:
-            phrases.append((kind, start, start + len(stripped)))
-    return phrases
+        if re.fullmatch(r"\d{1,2}", part):
+            code = f"{int(part):02d}"
+            units.province(code)  # KeyError for a code the list does not have
+            provinces.append(code)
+        elif re.fullmatch(r"\d{5}", part):
+            units.unit(part)
+            communes.append(part)
+        else:
+            named = units.provinces_named(part)
+            if len(named) != 1:
+                raise ValueError(f"“{part}” không phải tên một tỉnh/thành phố trong danh mục 34 tỉnh, thành phố.")
+            provinces.extend(named)
+    if not provinces and not communes:
+        raise ValueError("Địa bàn phục vụ trống: cần mã tỉnh/thành phố hoặc mã xã/phường.")
+    return ServedArea(provinces=provinces, communes=communes)
 
 
 class Catalogue:
@@ -303,6 +325,7 @@ class Catalogue:
         problems: ProblemsFile,
         names: NamesFile,
         source: Path | None,
+        area: ServedArea | None = None,
     ) -> None:
         self.source = source
         self.versions = {
@@ -319,8 +342,15 @@ class Catalogue:
         self._procedures = {p.slug: p for p in procedures.procedures}
         self._attachments = {a.slug: a for a in procedures.attachments}
         self._offices = {o.slug: o for o in offices.offices}
-        self._communes = {c.slug: c for c in communes.communes}
-        self.province: str = communes.province
+        self.units: AdminUnits = official_units()
+        self.area: ServedArea = area or communes.serves
+        self._communes = _area_communes(self.units, self.area, communes.overrides)
+        self._commune_by_code = {c.code: c for c in self._communes.values()}
+        self._area_provinces = frozenset(self.area.provinces) | {
+            self.units.unit(code).province.code for code in self.area.communes
+        }
+        first = sorted(self._area_provinces)[0]
+        self.province: str = self.units.province(first).name  # the area's (first) province
         self.provinces: Mapping[str, str] = dict(provinces.provinces)
         self._problems = dict(problems.problems)
         self.confidence: ConfidencePolicy = problems.confidence
@@ -329,11 +359,11 @@ class Catalogue:
         for family in names.family_names:
             by_fold.setdefault(fold_key(family), set()).add(family)
         self._family_by_fold = {k: next(iter(v)) for k, v in by_fold.items() if len(v) == 1}
-        # Folded names and aliases of every commune, for fuzzy lookup.
-        self._commune_keys: dict[str, Commune] = {}
-        for commune in communes.communes:
+        # Folded names and aliases of the area's communes, for bare names ("Hoàn Kiếm").
+        self._commune_keys: dict[str, list[Commune]] = {}
+        for commune in self._communes.values():
             for spelling in (commune.name, *commune.aliases):
-                self._commune_keys[fold_key(spelling)] = commune
+                self._commune_keys.setdefault(fold_key(spelling), []).append(commune)
 
     @property
     def version(self) -> str:
@@ -387,11 +417,12 @@ class Catalogue:
         return f"{name} {c.display_name}"
 
     def find_commune(self, text: str) -> Commune | None:
-        """The commune or ward that ``text`` names, or None when not sure.
+        """The commune or ward of this deployment's area that ``text`` names, or None when not sure.
 
         Accepts "phường Hoàn Kiếm", "UBND xa Soc Son", an address, or a bare
         name. A name is only taken when introduced as phường/xã (or given on
         its own): "quận Hoàn Kiếm" is an abolished district, not the ward.
+        Old addresses are not converted here (see :meth:`locate`).
         """
         match = self.match_commune(text)
         return match.commune if match else None
@@ -399,44 +430,44 @@ class Catalogue:
     def match_commune(self, text: str) -> CommuneMatch | None:
         """Like :meth:`find_commune`, with the score and the phrase matched."""
         clean = squash(nfc(text))
-        phrases = commune_phrases(clean)
-        if not phrases and not re.search(r"\b(quan|huyen|thi xa)\b", fold(clean)):
-            phrases = [(None, 0, len(clean))]  # a bare name: "Hoàn Kiếm"
-        for kind, start, end in phrases:
-            found = self._best_commune(fold(clean[start:end]), kind)
-            if found:
-                commune, score = found
-                return CommuneMatch(commune, score, clean[start:end])
+        if unit_phrases(clean):
+            found = self.units.match(clean, within=self._area_provinces)
+            commune = self.commune_of(found.unit) if found else None
+            return CommuneMatch(commune, found.score, found.text) if commune and found else None
+        if re.search(r"\b(quan|huyen|thi xa)\b", fold(clean)):
+            return None
+        same = self._commune_keys.get(fold_key(clean), [])
+        return CommuneMatch(same[0], 100.0, clean) if len(same) == 1 else None
+
+    def locate(self, text: str) -> Place | None:
+        """The unit ``text`` names, anywhere in the country, old addresses converted; None when unsure.
+
+        An old unit (named with its abolished district) is converted first,
+        so that "phường Khương Trung, quận Thanh Xuân" is not read as some new
+        unit of a similar name. A new unit is looked for in the area's
+        provinces first, then in the whole list, so that OCR damage on a local
+        name does not turn it into a look-alike far away.
+        """
+        clean = squash(nfc(text))
+        old = self.units.convert_old(clean, within=self._area_provinces)
+        if old is not None:
+            unit = old.successor
+            return Place(unit, self.commune_of(unit) if unit else None, old.text, old)
+        found = self.units.match(clean, within=self._area_provinces) or self.units.match(clean)
+        if found is not None:
+            return Place(found.unit, self.commune_of(found.unit), found.text)
+        bare = self.match_commune(clean)
+        if bare is not None:
+            return Place(bare.commune.unit, bare.commune, bare.text)
         return None
+
+    def commune_of(self, unit: Unit) -> Commune | None:
+        """The area's commune for a unit of the official list; None outside the area."""
+        return self._commune_by_code.get(unit.code)
 
     def names_a_commune(self, text: str) -> bool:
         """True when the text names some phường or xã, known or not."""
-        return bool(commune_phrases(squash(nfc(text))))
-
-    def _best_commune(self, phrase: str, kind: str | None) -> tuple[Commune, float] | None:
-        key = fold_key(phrase)
-        if not key:
-            return None
-        words = key.split(" ")
-        best: dict[str, float] = {}
-        for name_key, commune in self._commune_keys.items():
-            if kind and commune.kind != kind:
-                continue
-            n = len(name_key.split(" "))
-            # The phrase may run on past the name when OCR lost a comma.
-            candidates = {key, " ".join(words[:n]), " ".join(words[: n + 1])}
-            score = max(
-                max(fuzz.ratio(c, name_key), fuzz.ratio(c.replace(" ", ""), name_key.replace(" ", "")))
-                for c in candidates
-            )
-            if score > best.get(commune.slug, 0.0):
-                best[commune.slug] = score
-        ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)
-        if not ranked or ranked[0][1] < _COMMUNE_MIN_SCORE:
-            return None
-        if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < _COMMUNE_MARGIN:
-            return None
-        return self._communes[ranked[0][0]], ranked[0][1]
+        return bool(unit_phrases(text))
 
     def family_name(self, word: str) -> str | None:
         """The family name a word was meant to be, when only its diacritics are off.
@@ -479,6 +510,28 @@ class Catalogue:
 
 
 _RANK: dict[str, int] = {"warning": 0, "review": 1, "reject": 2}
+
+
+def _area_communes(units: AdminUnits, area: ServedArea, overrides: list[CommuneOverride]) -> dict[str, Commune]:
+    """The area's units as communes by slug.
+
+    Slugs ("phuong-khuong-dinh") are unique within a province; an area that
+    spans provinces with two units of one name gets the province code
+    appended to both ("xa-tan-lap-01").
+    """
+    served = [u for u in units.units if u.province.code in area.provinces or u.code in area.communes]
+    counts: dict[object, int] = {}
+    for unit in served:
+        for key in (unit.slug, (unit.slug, unit.province.code)):
+            counts[key] = counts.get(key, 0) + 1
+    aliases = {o.slug: tuple(o.aliases) for o in overrides}
+    out: dict[str, Commune] = {}
+    for unit in served:
+        slug = unit.slug
+        if counts[slug] > 1:  # then the province's code, or the unit's own where one province has two
+            slug = f"{slug}-{unit.province.code}" if counts[(slug, unit.province.code)] == 1 else f"{slug}-{unit.code}"
+        out[slug] = Commune(slug=slug, unit=unit, aliases=aliases.get(slug, ()))
+    return out
 
 
 def _capitalise(text: str) -> str:
@@ -574,7 +627,7 @@ def _cross_check(path: Path, procedures: ProceduresFile, offices: OfficesFile, c
     for file, slugs in (
         ("procedures.yaml", [p.slug for p in procedures.procedures] + sorted(attachment_slugs)),
         ("offices.yaml", [o.slug for o in offices.offices]),
-        ("communes.yaml", [c.slug for c in communes.communes]),
+        ("communes.yaml", [c.slug for c in communes.overrides]),
     ):
         seen: set[str] = set()
         for slug in slugs:
@@ -598,27 +651,37 @@ def _cross_check(path: Path, procedures: ProceduresFile, offices: OfficesFile, c
     for same in by_title.values():
         if len(same) > 1 and not all(p.content_markers for p in same):
             fail("procedures.yaml", same[1].slug, f"cùng tiêu đề với '{same[0].slug}' mà không có 'content_markers'")
-    spellings: dict[str, str] = {}
-    for c in communes.communes:
-        for spelling in (c.name, *c.aliases):
-            key = fold_key(spelling)
-            other = spellings.setdefault(key, c.slug)
+    units = official_units()
+    for code in communes.serves.provinces:
+        if code not in {p.code for p in units.provinces}:
+            fail("communes.yaml", code, "không có tỉnh/thành phố mang mã này trong danh mục 34 tỉnh, thành phố")
+    for code in communes.serves.communes:
+        if code not in {u.code for u in units.units}:
+            fail("communes.yaml", code, "không có xã/phường mang mã này trong danh mục đơn vị hành chính")
+    served = _area_communes(units, communes.serves, [])
+    spellings = {fold_key(c.name): c.slug for c in served.values()}
+    for c in communes.overrides:
+        if c.slug not in served:
+            fail("communes.yaml", c.slug, "không phải xã/phường thuộc địa bàn phục vụ ('serves')")
+        for spelling in c.aliases:
+            other = spellings.setdefault(fold_key(spelling), c.slug)
             if other != c.slug:
-                fail("communes.yaml", c.slug, f"tên hoặc bí danh “{spelling}” trùng với '{other}'")
+                fail("communes.yaml", c.slug, f"bí danh “{spelling}” trùng với '{other}'")
 
 
-def load_catalogue(directory: Path | None = None) -> Catalogue:
+def load_catalogue(directory: Path | None = None, area: str | None = None) -> Catalogue:
     """Load and validate the catalogue from ``directory`` (default: packaged data).
 
+    ``area`` replaces the served area of communes.yaml (see :func:`parse_area`).
     Raises CatalogueError naming the file and the entry at the first mistake.
     """
     if directory is None:
         with resources.as_file(resources.files("domain") / "data") as packaged:
-            return _load(Path(packaged))
-    return _load(Path(directory))
+            return _load(Path(packaged), area)
+    return _load(Path(directory), area)
 
 
-def _load(directory: Path) -> Catalogue:
+def _load(directory: Path, area: str | None = None) -> Catalogue:
     procedures = _parse(ProceduresFile, directory / "procedures.yaml")
     offices = _parse(OfficesFile, directory / "offices.yaml")
     communes = _parse(CommunesFile, directory / "communes.yaml")
@@ -626,7 +689,14 @@ def _load(directory: Path) -> Catalogue:
     problems = _parse(ProblemsFile, directory / "problems.yaml")
     names = _parse(NamesFile, directory / "names.yaml")
     _cross_check(directory, procedures, offices, communes, problems)
-    return Catalogue(procedures, offices, communes, provinces, problems, names, directory)
+    served = None
+    if area:
+        try:
+            served = parse_area(area, official_units())
+        except (KeyError, ValueError) as exc:
+            message = exc.args[0] if isinstance(exc, ValueError) else f"mã “{exc.args[0]}” không có trong danh mục"
+            raise CatalogueError(f"Địa bàn phục vụ (HOSO_SERVICE_AREA) sai: {message}", detail=area) from exc
+    return Catalogue(procedures, offices, communes, provinces, problems, names, directory, served)
 
 
 @cache

@@ -2,28 +2,37 @@
 
 The office follows from the procedure (catalogue); the commune from what the
 form says: first the addressee line ("Kính gửi: Ủy ban nhân dân phường
-Hoàn Kiếm"), then the address the catalogue names for the procedure (the
-building site, the residence, the business seat). An addressee that names a
-commune hoso does not know stops there, even when the address would match:
-the applicant chose where to file (Nghị định 120/2025 lets a person file at
-any commune), and hoso does not overrule that by a guess. An addressee that
-names no commune at all (an authority only, or OCR lost the name) leaves the
-decision to the address.
+Khương Đình"), then the address the catalogue names for the procedure (the
+building site, the residence, the business seat). Every unit of the official
+list is known (domain/units.py), so a named unit is one of three things:
+in this deployment's area (routed), a real unit elsewhere (an official
+forwards it: "ngoai-dia-ban"), or nothing hoso can place ("xa-phuong-ngoai-
+danh-muc"). Pre-reform names ("phường Hạ Đình, quận Thanh Xuân") are read as
+the unit that succeeded them and the dossier says so; a name that fits
+several old units going to different new ones waits for a person, with the
+candidates named.
+
+An addressee that names a unit stops there, even when the address would
+match elsewhere: the applicant chose where to file (Nghị định 120/2025 lets
+a person file civil-status matters at any commune), and hoso does not
+overrule that by a guess. An addressee that names no unit at all (an
+authority only, or OCR lost the name) leaves the decision to the address.
 """
 
 from __future__ import annotations
 
 from typing import Mapping, Sequence
 
-from domain.catalogue import Catalogue, CommuneMatch
+from domain.catalogue import Catalogue, Place
 from domain.labels import LabelSet, split_lines
-from domain.model import FieldValue, PageInput, Routing
+from domain.model import FieldValue, PageInput, Problem, Routing
+from domain.units import unit_phrases
 
 _ADDRESSEE = "addressee"
 
 
-def _addressee(pages: Sequence[PageInput], catalogue: Catalogue) -> tuple[str, CommuneMatch | None] | None:
-    """The first addressee line's text and the commune it names, if any."""
+def _addressee(pages: Sequence[PageInput], catalogue: Catalogue) -> tuple[str, Place | None] | None:
+    """The first addressee line's text and the unit it names, if any."""
     labels = LabelSet((_ADDRESSEE, label) for label in catalogue.addressee_labels)
     for page in pages:
         lines = split_lines(page.text)
@@ -31,15 +40,39 @@ def _addressee(pages: Sequence[PageInput], catalogue: Catalogue) -> tuple[str, C
             found = labels.match(line)
             if found is None:
                 continue
-            match = catalogue.match_commune(found.value) if found.value else None
-            if match is None and i + 1 < len(lines):
-                # The authority's name may wrap: "Kính gửi: Ủy ban nhân dân" / "phường X".
+            place = catalogue.locate(found.value) if found.value else None
+            if i + 1 < len(lines) and (place is None or place.old is not None):
+                # The authority's name may wrap: "Kính gửi: Ủy ban nhân dân" / "phường X" /
+                # "quận Y" (an old address needs its district, which may be on the next line).
                 joined = f"{found.value} {lines[i + 1]}".strip()
-                match = catalogue.match_commune(joined)
-                if match is not None or not found.value:
-                    return joined, match
-            return found.value, match
+                longer = catalogue.locate(joined)
+                if longer is not None and (place is None or longer.text != place.text):
+                    return joined, longer
+                if place is None and not found.value:
+                    return joined, None
+            return found.value, place
     return None
+
+
+def _decide(office: str | None, text: str, place: Place | None, catalogue: Catalogue) -> Routing:
+    """Routing from one located text: the area's commune, or why not."""
+    if place is None:
+        return Routing(None, None, (catalogue.problem("xa-phuong-ngoai-danh-muc", text=_unit_words(text)),))
+    notes: list[Problem] = []
+    old = place.old
+    if old is not None and old.ambiguous:
+        names = ", ".join(u.full_name for u in old.others)
+        return Routing(None, None, (catalogue.problem("dia-chi-cu-nhieu-don-vi", old=old.text, candidates=names),))
+    if old is not None and place.unit is not None:
+        rest = ""
+        if old.others:
+            rest = " Một phần địa bàn cũ nay thuộc " + ", ".join(u.display_name for u in old.others) + "."
+        notes.append(catalogue.problem("dia-chi-cu-da-chuyen-doi", old=old.text, new=place.unit.full_name, rest=rest))
+    if place.commune is None:
+        assert place.unit is not None
+        notes.append(catalogue.problem("ngoai-dia-ban", unit=place.unit.full_name))
+        return Routing(None, None, tuple(notes))
+    return Routing(office, place.commune.slug, tuple(notes))
 
 
 def route(
@@ -50,35 +83,41 @@ def route(
 ) -> Routing:
     """The office and commune that receive the dossier, or why there are none.
 
-    An unknown commune gives office None with a review problem: a dossier
-    sent to the wrong commune is worse than one an official routes by hand.
+    A unit outside the area or unknown gives office None with a review
+    problem: a dossier sent to the wrong commune is worse than one an
+    official routes by hand.
     """
     office = catalogue.procedure(procedure).office if procedure else None
-    address = _address_commune(procedure, fields, catalogue)
     addressee = _addressee(pages, catalogue)
     if addressee is not None:
-        text, match = addressee
-        if match is not None:
-            return Routing(office, match.commune.slug)
-        if catalogue.names_a_commune(text):
-            problem = catalogue.problem("xa-phuong-ngoai-danh-muc", text=text)
-            return Routing(None, None, (problem,))
+        text, place = addressee
+        if place is not None or catalogue.names_a_commune(text):
+            return _decide(office, text, place, catalogue)
         # The addressee names no commune (or OCR lost it): the address decides.
+    address = _address_commune(procedure, fields, catalogue)
     if address is not None:
-        text, match = address
-        if match is not None:
-            return Routing(office, match.commune.slug)
-        problem = catalogue.problem("xa-phuong-ngoai-danh-muc", text=text)
-        return Routing(None, None, (problem,))
+        return _decide(office, *address, catalogue)
     return Routing(None, None, (catalogue.problem("khong-xac-dinh-noi-nhan"),))
 
 
 def _address_commune(
     procedure: str | None, fields: Mapping[str, FieldValue], catalogue: Catalogue
-) -> tuple[str, CommuneMatch | None] | None:
-    """The first address the procedure routes by (the site, the residence...) and its commune."""
+) -> tuple[str, Place | None] | None:
+    """The first address the procedure routes by (the site, the residence...) and its unit."""
     for name in catalogue.procedure(procedure).address_fields if procedure else ():
         value = fields.get(name)
         if value is not None and value.value:
-            return value.value, catalogue.match_commune(value.value)
+            return value.value, catalogue.locate(value.value)
     return None
+
+
+def _unit_words(text: str) -> str:
+    """Only the part of a text that names a unit: an address's house number and street stay out of messages.
+
+    Problem messages are shown to officials in the Prefect UI and stored in
+    the records; the street address is personal data (issue 18), the unit is not.
+    """
+    phrases = unit_phrases(text)
+    if phrases:
+        return ", ".join(f"{kind} {name}" for kind, name in phrases)
+    return text if len(text) <= 60 and not any(ch.isdigit() for ch in text) else "…"

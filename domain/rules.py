@@ -26,7 +26,6 @@ from domain.model import Classification, FieldValue, PageInput, Problem, Severit
 from domain.text import fold_key
 from domain import validators as v
 
-TEXT_LAYER = 99.5  # page confidence of a PDF's own text layer (reported as 100)
 
 
 class _Check:
@@ -183,20 +182,20 @@ def validate(
     entry = catalogue.procedure(procedure)
     check = _Check(entry, fields, catalogue, local_time(received_at).date())
     kinds = classification.page_kinds or ("unknown",) * len(pages)
-    # A missing field is only certain on a text layer: OCR drops whole lines
-    # on a poor scan. A missing attachment is certain when every page was
+    # A field not found, or found blank, is never a reason to turn the
+    # applicant away: another layout or a poor scan hides values from hoso,
+    # and even a real blank is completed on the official's one request
+    # (problems.yaml). A missing attachment is certain when every page was
     # recognised: OCR does not lose pages, but an unreadable one may be it.
-    field_absence = 1.0 if all(p.confidence >= TEXT_LAYER for p in pages) else 0.0
     page_absence = 0.0 if "unknown" in kinds else 1.0
     problems: list[Problem] = []
 
     for name in entry.required_fields:
         value = fields.get(name)
         if value is None:
-            problems.append(check.problem("thieu-thong-tin", entry.field(name), field_absence))
+            problems.append(check.problem("chua-doc-duoc-thong-tin", entry.field(name)))
         elif not value.value:
-            # Its label was read with nothing after it: as sure as that reading.
-            problems.append(check.problem("thieu-thong-tin", entry.field(name), value.confidence))
+            problems.append(check.problem("thieu-thong-tin", entry.field(name)))
     for name in entry.key_fields:
         value = fields.get(name)
         if value is not None and value.value and value.confidence < catalogue.confidence.key_field_min:

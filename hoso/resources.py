@@ -42,7 +42,10 @@ def _connect(settings: Settings) -> Resources:
     migrate(settings.database_url)
     store = ObjectStore.from_settings(settings)
     store.ensure_buckets()
-    catalogue = load_catalogue(settings.catalogue_dir) if settings.catalogue_dir else default_catalogue()
+    if settings.catalogue_dir or settings.service_area:
+        catalogue = load_catalogue(settings.catalogue_dir, area=settings.service_area)
+    else:
+        catalogue = default_catalogue()
     return Resources(settings=settings, store=store, db_url=settings.database_url, ocr=settings.ocr_options, catalogue=catalogue)
 
 

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     )
 
     catalogue_dir: Path | None = Field(None, description="a catalogue folder to use instead of the packaged domain/data")
+    service_area: str | None = Field(
+        None, description="units this deployment serves: province codes or names, or 5-digit unit codes (default: communes.yaml)"
+    )
 
     # Pipeline
     intake_concurrency: int = Field(4, ge=1, le=64, description="dossiers in flight at once in one intake run")

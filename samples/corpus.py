@@ -42,12 +42,12 @@ class Defect:
 
 DEFECTS: dict[str, Defect] = {
     "thieu-giay-to": Defect("rejected", "thieu-giay-to-kem-theo"),
-    "thieu-thong-tin": Defect("rejected", "thieu-thong-tin"),
+    "thieu-thong-tin": Defect("needs_review", "thieu-thong-tin"),  # completed on request, never turned away
     "cccd-sai-nam-sinh": Defect("rejected", "so-dinh-danh-sai-nam-sinh"),
     "cmnd-9-so": Defect("rejected", "cmnd-het-hieu-luc"),
     "chua-du-tuoi-ket-hon": Defect("rejected", "chua-du-tuoi-ket-hon"),
     "ten-ho-kinh-doanh-sai": Defect("rejected", "ten-ho-kinh-doanh-sai"),
-    "xa-phuong-ngoai-danh-muc": Defect("needs_review", "xa-phuong-ngoai-danh-muc"),
+    "xa-phuong-ngoai-danh-muc": Defect("needs_review", "ngoai-dia-ban"),  # a real unit outside the area
     "ct01-khong-ro": Defect("needs_review", "ct01-khong-ro-noi-dung"),
     # Late registration is for an official to weigh; it does not stop routing.
     "khai-sinh-qua-han": Defect("routed", "dang-ky-khai-sinh-qua-han"),

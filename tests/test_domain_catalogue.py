@@ -77,13 +77,56 @@ def test_offices_one_of_each_kind(catalogue) -> None:
     assert catalogue.office_name("cong-an", "phuong-cau-giay") == "Công an phường Cầu Giấy"
 
 
-def test_communes_have_slug_unit_code_and_aliases(catalogue) -> None:
-    assert len(catalogue.communes) >= 15
-    for commune in catalogue.communes:
+def test_the_area_is_every_unit_of_ha_noi_from_the_official_list(catalogue) -> None:
+    communes = catalogue.communes
+    assert len(communes) == 126  # Nghị quyết 1656/NQ-UBTVQH15: 51 wards, 75 communes
+    assert sum(c.kind == "phường" for c in communes) == 51
+    assert sum(c.kind == "xã" for c in communes) == 75
+    for commune in communes:
         assert re.fullmatch(r"(phuong|xa)-[a-z0-9-]+", commune.slug)
-        assert re.fullmatch(r"\d{3}\.\d{2}\.\d{2}\.H\d{2}", commune.unit_code)
-        assert commune.aliases
+        assert re.fullmatch(r"\d{5}", commune.code)
     assert catalogue.commune("phuong-hoan-kiem").name == "Hoàn Kiếm"
+    assert catalogue.commune("phuong-khuong-dinh").code == "00364"
+    assert catalogue.commune("phuong-hai-ba-trung").aliases == ("HBT",)
+    assert len(catalogue.units.units) == 3321 and len(catalogue.units.provinces) == 34
+
+
+def test_service_area_from_a_setting(tmp_path: Path) -> None:
+    two = load_catalogue(area="01,79")
+    assert len(two.communes) == 126 + len([u for u in two.units.units if u.province.code == "79"])
+    assert two.locate("phường Bến Thành, TP. Hồ Chí Minh").commune.slug == "phuong-ben-thanh"
+    one = load_catalogue(area="00364")
+    assert [c.slug for c in one.communes] == ["phuong-khuong-dinh"]
+    place = one.locate("Ủy ban nhân dân phường Hoàn Kiếm")
+    assert place.unit.name == "Hoàn Kiếm" and place.commune is None  # real, but outside the area
+    assert load_catalogue(area="Hồ Chí Minh").province == "Thành phố Hồ Chí Minh"
+    for bad in ("99", "12345", "Atlantis"):
+        with pytest.raises(CatalogueError, match="HOSO_SERVICE_AREA"):
+            load_catalogue(area=bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "new", "others"),
+    [
+        ("phường Hạ Đình, quận Thanh Xuân, Hà Nội", "phuong-khuong-dinh", {"Thanh Liệt"}),
+        ("Ủy ban nhân dân phường Hạ Đình", "phuong-khuong-dinh", {"Thanh Liệt"}),  # pre-printed, no district
+        ("xã Minh Trí, huyện Sóc Sơn, thành phố Hà Nội", "xa-kim-anh", set()),
+        ("Số 5 ngõ 12, phường Phúc Xá, quận Ba Đình, Hà Nội", "phuong-hong-ha", set()),
+        ("Công an phường Quan Hoa, Hà Nội", "phuong-nghia-do", {"Cầu Giấy"}),  # "Quan" is not "quận" here
+    ],
+)
+def test_old_units_read_as_their_successor(catalogue, text: str, new: str, others: set[str]) -> None:
+    place = catalogue.locate(text)
+    assert place is not None and place.old is not None
+    assert place.commune.slug == new
+    assert {u.name for u in place.old.others} == others
+
+
+def test_an_old_name_of_several_old_units_is_ambiguous(catalogue) -> None:
+    # Two old communes were called "xã Phú Cường" (huyện Ba Vì, huyện Sóc Sơn); no new one is.
+    place = catalogue.locate("UBND xã Phú Cường")
+    assert place is not None and place.old is not None and place.old.ambiguous
+    assert place.unit is None and len(place.old.others) >= 2
 
 
 @pytest.mark.parametrize(
@@ -149,8 +192,9 @@ def test_loads_from_a_directory(tmp_path: Path) -> None:
         ("procedures.yaml", "kind: working_days, days: 5", "kind: working_days", "ket-hon"),
         ("procedures.yaml", "slug: ho-kinh-doanh", "slug: Hộ kinh doanh", "Hộ kinh doanh"),
         ("procedures.yaml", "code: chua-du-tuoi-ket-hon}", "code: khong-co-ma}", "ket-hon"),
-        ("communes.yaml", 'unit_code: "000.01.03.H26"', "unit_code: 12 34", "phuong-ba-dinh"),
-        ("communes.yaml", "aliases: [Cau Giay]", "aliases: [Hoan Kiem]", "phuong-cau-giay"),
+        ("communes.yaml", 'provinces: ["01"]', 'provinces: ["99"]', "99"),
+        ("communes.yaml", "slug: phuong-hai-ba-trung", "slug: phuong-ben-thanh", "phuong-ben-thanh"),
+        ("communes.yaml", "aliases: [HBT]", "aliases: [Hoàn Kiếm]", "phuong-hai-ba-trung"),
         ("offices.yaml", "slug: cong-an", "slug: cong an", "cong an"),
     ],
 )

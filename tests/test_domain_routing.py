@@ -45,15 +45,47 @@ def test_ocr_damaged_addressee(catalogue) -> None:
     assert routing.commune == "phuong-cau-giay"
 
 
-def test_unknown_commune_needs_review(catalogue) -> None:
+def test_a_real_unit_outside_the_area_needs_review(catalogue) -> None:
     routing = _route(
         catalogue, "tam-tru", "Kính gửi: Công an phường Bến Thành, Thành phố Hồ Chí Minh",
         residence_address="số 1, phố Hàng Bạc, phường Hoàn Kiếm, thành phố Hà Nội",
     )
     assert routing.office is None and routing.commune is None
-    assert [p.code for p in routing.problems] == ["xa-phuong-ngoai-danh-muc"]
-    assert "Bến Thành" in routing.problems[0].message
+    assert [p.code for p in routing.problems] == ["ngoai-dia-ban"]
+    assert "phường Bến Thành, thành phố Hồ Chí Minh" in routing.problems[0].message
     assert decide(routing.problems) == "needs_review"
+
+
+def test_a_unit_no_list_has_needs_review_without_the_street(catalogue) -> None:
+    routing = _route(catalogue, "giay-phep-xay-dung", "ĐƠN",
+                     site_address="số 8, phố Lê Lợi, phường Atlantis, Hà Nội")
+    assert routing.office is None and [p.code for p in routing.problems] == ["xa-phuong-ngoai-danh-muc"]
+    assert "Atlantis" in routing.problems[0].message and "Lê Lợi" not in routing.problems[0].message
+
+
+def test_any_unit_of_ha_noi_is_routed(catalogue) -> None:
+    routing = _route(catalogue, "khai-sinh", "Kính gửi: Ủy ban nhân dân phường Khương Đình")
+    assert (routing.office, routing.commune, routing.problems) == ("ubnd-van-phong", "phuong-khuong-dinh", ())
+    routing = _route(catalogue, "thuong-tru", "Kính gửi: Công an xã Bất Bạt, thành phố Hà Nội")
+    assert (routing.office, routing.commune) == ("cong-an", "xa-bat-bat")
+
+
+def test_old_address_goes_to_the_successor_and_says_so(catalogue) -> None:
+    routing = _route(catalogue, "khai-sinh", "Kính gửi: Ủy ban nhân dân phường Hạ Đình, quận Thanh Xuân")
+    assert (routing.office, routing.commune) == ("ubnd-van-phong", "phuong-khuong-dinh")
+    assert [p.code for p in routing.problems] == ["dia-chi-cu-da-chuyen-doi"]
+    assert "Hạ Đình" in routing.problems[0].message and "Khương Đình" in routing.problems[0].message
+    assert decide(routing.problems) == "routed"
+    # The district on the next line, as a pre-printed form wraps it.
+    routing = _route(catalogue, "khai-tu", "Kính gửi: Ủy ban nhân dân xã Minh Trí,\nhuyện Sóc Sơn, Hà Nội")
+    assert routing.commune == "xa-kim-anh"
+
+
+def test_an_old_name_that_fits_several_new_units_goes_to_review_with_them(catalogue) -> None:
+    routing = _route(catalogue, "khai-sinh", "Kính gửi: Ủy ban nhân dân xã Phú Cường")
+    assert routing.office is None and [p.code for p in routing.problems] == ["dia-chi-cu-nhieu-don-vi"]
+    assert decide(routing.problems) == "needs_review"
+    assert routing.problems[0].message.count("thành phố Hà Nội") >= 2  # the candidates, named
 
 
 def test_old_district_is_not_a_target(catalogue) -> None:
@@ -89,7 +121,7 @@ def test_addressee_without_a_commune_leaves_it_to_the_address(catalogue) -> None
 def test_unknown_commune_in_the_address_needs_review(catalogue) -> None:
     routing = _route(catalogue, "giay-phep-xay-dung", "ĐƠN",
                      site_address="số 8, phố Lê Lợi, phường Bến Thành, Thành phố Hồ Chí Minh")
-    assert routing.office is None and [p.code for p in routing.problems] == ["xa-phuong-ngoai-danh-muc"]
+    assert routing.office is None and [p.code for p in routing.problems] == ["ngoai-dia-ban"]
 
 
 def test_stray_punctuation_inside_the_commune_name(catalogue) -> None:

@@ -81,9 +81,10 @@ def test_missing_required_field(catalogue) -> None:
     fields = _birth()
     del fields["birth_place"]
     problems = _check(catalogue, "khai-sinh", fields, kinds=("form", "giay-chung-sinh"))
-    assert _codes(problems) == ["thieu-thong-tin"]
+    assert _codes(problems) == ["chua-doc-duoc-thong-tin"]
     assert problems[0].field == "birth_place" and "nơi sinh" in problems[0].message
-    assert decide(problems) == "rejected"
+    # Not finding a value is no evidence that it is missing: never rejected, even on a text layer.
+    assert decide(problems) == "needs_review"
 
 
 def test_missing_field_on_a_poor_scan_is_only_a_question(catalogue) -> None:
@@ -256,11 +257,12 @@ def test_missing_attachment_on_a_scan_whose_pages_are_all_known_is_certain(catal
     assert problems[0].severity == "reject"
 
 
-def test_a_blank_read_clearly_on_a_scan_is_rejected(catalogue) -> None:
+def test_a_blank_read_clearly_is_a_review_not_a_rejection(catalogue) -> None:
     fields = _birth()
     fields["birth_place"] = FieldValue("", 0.95)  # "Nơi sinh:" read, nothing after it
-    problems = _check(catalogue, "khai-sinh", fields, kinds=("form", "giay-chung-sinh"), confidence=95.0)
-    assert _codes(problems) == ["thieu-thong-tin"] and problems[0].severity == "reject"
+    problems = _check(catalogue, "khai-sinh", fields, kinds=("form", "giay-chung-sinh"), confidence=100.0)
+    # The applicant completes it on the official's one request (Nghị định 61/2018 art. 19).
+    assert _codes(problems) == ["thieu-thong-tin"] and problems[0].severity == "review"
     fields["birth_place"] = FieldValue("", 0.6)
     problems = _check(catalogue, "khai-sinh", fields, kinds=("form", "giay-chung-sinh"), confidence=60.0)
     assert problems[0].severity == "review"
