@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 from domain.catalogue import Catalogue, FieldSpec, Section
 from domain.classify import page_title
 from domain.labels import LabelSet, split_lines, strip_value
+from domain.layout import NEXT_ROW_GAP, Cell, Row, line_height, rows_from_text, rows_from_words
 from domain.model import FieldValue, PageInput
 from domain.text import fold, fold_key, is_vietnamese_word, read_number, repair_digits, squash, title_case
 from domain.validators import Invalid, amount, area, find_date, land_certificate, parse_sex
@@ -209,29 +210,169 @@ def _section_of(line: str, sections: Sequence[Section], current: str) -> str:
     return name if score >= SECTION_MIN_SCORE else current
 
 
-def _wraps(lines: Sequence[str], i: int, labels: LabelSet, sections: Sequence[Section]) -> bool:
-    """Whether line ``i`` runs on into the next: a long address wrapped at the margin.
+def _form_pages(pages: Sequence[PageInput], catalogue: Catalogue) -> list[PageInput]:
+    """The pages that hold the form: all but recognised attachments."""
+    kept = [p for p in pages if page_title(p.text, catalogue).kind in ("form", "unknown")]
+    return kept or list(pages)
 
-    The line must reach (nearly) the width of the longest lines, and the next
-    be a short remainder that is neither a label nor a heading.
+
+class _Reader:
+    """Reads one dossier's form pages row by row, cell by cell, keeping what it found.
+
+    A value is looked for where forms put it: after the label in the same
+    cell; in the next cell of the row (a table, or a value after dotted
+    leaders); on the line below the label when nothing follows it; or, in a
+    table headed by section names ("Thông tin | Bên nữ | Bên nam"), in the
+    column of each section.
     """
-    if i + 1 >= len(lines):
+
+    def __init__(self, specs: Sequence[FieldSpec], sections: Sequence[Section],
+                 label_sets: dict[str, LabelSet], catalogue: Catalogue, every_line: list[str]) -> None:
+        self.by_name = {s.name: s for s in specs}
+        self.sections = sections
+        self.label_sets = label_sets
+        self.catalogue = catalogue
+        self.every_line = every_line
+        self.found: dict[str, FieldValue] = {}
+        self.section = MAIN
+
+    def read_page(self, page: PageInput) -> None:
+        rows = rows_from_words(page.words) if page.words else rows_from_text(page.text)
+        height = line_height(rows)
+        page_confidence = max(0.0, min(page.confidence, 100.0)) / 100
+        columns: list[tuple[str, Cell]] = []
+        for i, row in enumerate(rows):
+            header = self._table_header(row)
+            if header:
+                columns = header
+                continue
+            if columns and self._table_row(row, columns, page, page_confidence):
+                continue
+            columns = []
+            skip = -1
+            for j, cell in enumerate(row.cells):
+                if j <= skip:
+                    continue
+                labels = self.label_sets[self.section]
+                labelled = labels.match(cell.text)
+                if labelled is None:
+                    if j == 0:
+                        self.section = _section_of(row.text, self.sections, self.section)
+                    continue
+                if labelled.key == OTHER or labelled.key in self.found:
+                    continue
+                spec = self.by_name[labelled.key]
+                raw, where = labels.cut_at_label(labelled.value), cell
+                if not strip_value(_blank_words(raw)):
+                    following = row.cells[j + 1] if j + 1 < len(row.cells) else None
+                    if following is not None and labels.match(following.text) is None:
+                        raw, where, skip = following.text, following, j + 1
+                    else:
+                        below = self._below(rows, i, cell, height, labels, spec)
+                        raw, where = (below.text, below) if below is not None else ("", cell)
+                elif spec.kind == "text" and j == len(row.cells) - 1 and _wraps_rows(rows, i, labels, self.sections):
+                    raw = f"{raw} {rows[i + 1].text}"
+                self._keep(spec, raw, page_confidence * labelled.score / 100, page, where)
+
+    def _keep(self, spec: FieldSpec, raw: str, confidence: float, page: PageInput, where: Cell) -> None:
+        raw = _blank_words(raw)
+        if not strip_value(raw):
+            # The label was read and nothing is written after it: a blank, not a miss.
+            self.found[spec.name] = FieldValue("", round(confidence, 3))
+            return
+        reading = read_value(spec.kind, raw)
+        if reading is None:
+            return
+        value, quality = reading
+        if spec.kind == "name":
+            value, quality = _consensus_marks(value, quality, self.every_line)
+            value, quality = _repair_family_name(value, quality, self.catalogue)
+        self.found[spec.name] = FieldValue(value, round(confidence * quality, 3))
+
+    def _below(self, rows: Sequence[Row], i: int, cell: Cell, height: float, labels: LabelSet,
+               spec: FieldSpec) -> Cell | None:
+        """The cell under a label that has nothing after it: a value written on the next line."""
+        if i + 1 >= len(rows):
+            return None
+        row = rows[i + 1]
+        if row.top - rows[i].bottom > NEXT_ROW_GAP * height:
+            return None
+        under = [c for c in row.cells if c.right > cell.left and c.left < max(cell.right, cell.left + 10 * height)]
+        if len(under) != 1 and len(row.cells) != 1:
+            return None
+        candidate = under[0] if under else row.cells[0]
+        if labels.match(candidate.text) is not None or _section_of(candidate.text, self.sections, MAIN) != MAIN:
+            return None
+        if ":" in candidate.text or read_value(spec.kind, candidate.text) is None:
+            return None
+        if spec.kind == "name" and not _looks_like_name(candidate.text):
+            return None
+        return candidate
+
+    def _table_header(self, row: Row) -> list[tuple[str, Cell]]:
+        """Columns of a table headed by section names ("Thông tin | Bên nữ | Bên nam")."""
+        if len(row.cells) < 2 or not self.sections:
+            return []
+        columns = []
+        for cell in row.cells:
+            scored = max((_marker_score(cell.text, s), s.name) for s in self.sections)
+            if scored[0] >= SECTION_MIN_SCORE:
+                columns.append((scored[1], cell))
+        names = {name for name, _ in columns}
+        return columns if len(names) >= 2 and len(names) == len(columns) else []
+
+    def _table_row(self, row: Row, columns: list[tuple[str, Cell]], page: PageInput, page_confidence: float) -> bool:
+        """Read one row of a table headed by sections: a label, then one value per column."""
+        if len(row.cells) < 2:
+            return False
+        label_cell, values = row.cells[0], row.cells[1:]
+        matched = False
+        for cell in values:
+            section = max(columns, key=lambda col: _overlap(cell, col[1]))[0]
+            if _overlap(cell, dict(columns)[section]) <= 0 and len(values) != len(columns):
+                continue
+            labelled = self.label_sets[section].match(label_cell.text + ":")
+            if labelled is None or labelled.key == OTHER:
+                continue
+            matched = True
+            if labelled.key not in self.found:
+                self._keep(self.by_name[labelled.key], cell.text, page_confidence * labelled.score / 100, page, cell)
+        return matched
+
+
+def _overlap(a: Cell, b: Cell) -> float:
+    """How much two cells overlap horizontally; negative: how far apart they are."""
+    return min(a.right, b.right) - max(a.left, b.left)
+
+
+_BLANK_WORDS = re.compile(r"\((?:nếu có|neu co|nếu có\)|ghi rõ[^)]*)\)", re.IGNORECASE)
+
+
+def _blank_words(raw: str) -> str:
+    """A value with the form's own hints taken out: "(nếu có)" is print, not an answer."""
+    return _BLANK_WORDS.sub(" ", raw)
+
+
+def _looks_like_name(text: str) -> bool:
+    """Names are written with capitals: a line of lower-case words below a label is not a name."""
+    words = [w for w in text.split() if any(ch.isalpha() for ch in w)]
+    return bool(words) and all(w[:1].isupper() for w in words) and len(words) <= 7
+
+
+def _wraps_rows(rows: Sequence[Row], i: int, labels: LabelSet, sections: Sequence[Section]) -> bool:
+    """Whether row ``i`` runs on into the next: a long address wrapped at the margin."""
+    if i + 1 >= len(rows):
         return False
-    line, following = lines[i], lines[i + 1]
-    widest = max(len(x) for x in lines)
+    line, following = rows[i].text, rows[i + 1].text
+    widest = max(len(r.text) for r in rows)
     return (
-        len(line) >= WRAP_WIDTH * widest
+        len(rows[i + 1].cells) == 1
+        and len(line) >= WRAP_WIDTH * widest
         and len(following) < len(line) / 2
         and ":" not in following
         and labels.match(following) is None
         and _section_of(following, sections, MAIN) == MAIN
     )
-
-
-def _form_pages(pages: Sequence[PageInput], catalogue: Catalogue) -> list[PageInput]:
-    """The pages that hold the form: all but recognised attachments."""
-    kept = [p for p in pages if page_title(p.text, catalogue).kind in ("form", "unknown")]
-    return kept or list(pages)
 
 
 def extract_fields(
@@ -259,37 +400,10 @@ def extract_fields(
         for part in {MAIN, *(s.name for s in sections)}
     }
 
-    found: dict[str, FieldValue] = {}
-    section = MAIN
-    every_line = [line for page in pages for line in split_lines(page.text)]
+    reader = _Reader(specs, sections, label_sets, catalogue, [line for page in pages for line in split_lines(page.text)])
     for page in _form_pages(pages, catalogue):
-        page_confidence = max(0.0, min(page.confidence, 100.0)) / 100
-        lines = split_lines(page.text)
-        for i, line in enumerate(lines):
-            labels = label_sets[section]
-            labelled = labels.match(line)
-            if labelled is None:
-                section = _section_of(line, sections, section)
-                continue
-            if labelled.key == OTHER or labelled.key in found:
-                continue
-            spec = by_name[labelled.key]
-            raw = labels.cut_at_label(labelled.value)
-            if spec.kind == "text" and _wraps(lines, i, labels, sections):
-                raw = f"{raw} {lines[i + 1]}"
-            confidence = page_confidence * labelled.score / 100
-            if not strip_value(raw):
-                # The label was read and nothing is written after it: a blank, not a miss.
-                found[spec.name] = FieldValue("", round(confidence, 3))
-                continue
-            reading = read_value(spec.kind, raw)
-            if reading is None:
-                continue
-            value, quality = reading
-            if spec.kind == "name":
-                value, quality = _consensus_marks(value, quality, every_line)
-                value, quality = _repair_family_name(value, quality, catalogue)
-            found[spec.name] = FieldValue(value, round(confidence * quality, 3))
+        reader.read_page(page)
+    found = reader.found
     for spec in specs:
         if spec.same_as and spec.same_as in found:
             found[spec.name] = found[spec.same_as]

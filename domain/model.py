@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, Sequence
+
+from domain.layout import WordBox
 
 Status = Literal["routed", "needs_review", "rejected", "quarantined"]
 Severity = Literal["reject", "review", "warning"]
@@ -19,6 +21,7 @@ class PageInput:
 
     text: str
     confidence: float = 100.0
+    words: Sequence[WordBox] = ()  # the page's words with boxes, when the reader gave them
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,7 +66,7 @@ def read_document(
 def _pdf_pages(pdf: PdfSource, options: OcrOptions) -> Iterator[PageOutcome | PageImage]:
     """Trusted text layers as finished pages; everything else as pictures to OCR."""
     for index in range(pdf.page_count):
-        text = pdf.text_layer(index)
+        text, words = pdf.text_layer_page(index)
         if text_layer_is_usable(text, options.min_text_layer_chars):
             yield PageOutcome(
                 PageResult(
@@ -75,6 +75,7 @@ def _pdf_pages(pdf: PdfSource, options: OcrOptions) -> Iterator[PageOutcome | Pa
                     confidence=TEXT_LAYER_CONFIDENCE,
                     source="text-layer",
                     quality=text_figures(text),
+                    words=words,
                 )
             )
         else:

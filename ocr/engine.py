@@ -26,6 +26,7 @@ from PIL import Image
 from hoso.errors import ConfigError, EngineError
 from ocr.page import PageImage
 from ocr.text import nfc
+from ocr.words import Word, words_from_tsv
 
 
 class EngineTimeout(Exception):
@@ -37,6 +38,7 @@ class Recognition:
     text: str  # NFC
     confidences: tuple[float, ...]  # one per recognised word, 0..100
     pdf: bytes | None = None  # a one-page PDF: the image with the text under it
+    words: tuple[Word, ...] = ()  # the same words with their boxes, from the same TSV
 
     @property
     def mean_confidence(self) -> float:
@@ -57,7 +59,8 @@ def recognise(page: PageImage, languages: str, timeout_s: float, *, pdf: bool = 
         text = base.with_suffix(".txt").read_text(encoding="utf-8")
         tsv = base.with_suffix(".tsv").read_text(encoding="utf-8")
         pdf_bytes = base.with_suffix(".pdf").read_bytes() if pdf else None
-    return Recognition(text=nfc(text).strip(), confidences=_word_confidences(tsv), pdf=pdf_bytes)
+    return Recognition(text=nfc(text).strip(), confidences=_word_confidences(tsv), pdf=pdf_bytes,
+                       words=words_from_tsv(tsv))
 
 
 def detect_orientation(page: PageImage, timeout_s: float) -> Orientation:

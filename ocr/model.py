@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ocr.engine import tesseract_version
+from ocr.words import Word
 
 PageSource = Literal["text-layer", "ocr", "ocr-timeout"]
 
 # Bump when a change to this library's code changes what it reads from the same bytes.
-PIPELINE_REVISION = 1
+PIPELINE_REVISION = 2  # 2: pages carry their words with boxes
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ class PageResult:
     confidence: float  # mean word confidence 0..100 (100 for a trusted text layer)
     source: PageSource
     quality: dict[str, float] = field(default_factory=dict)
+    words: tuple[Word, ...] = ()  # in reading order; empty when the source gave none
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ import numpy as np
 import pdfplumber
 from pdfminer.layout import LTChar, LTComponent, LTContainer
 from pdfplumber.utils import chars_to_textmap
+from pdfplumber.utils.text import WordExtractor
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -26,6 +27,7 @@ from hoso.errors import CorruptFile, EncryptedFile
 from ocr.model import OcrOptions
 from ocr.page import PageImage, check_page_count, check_page_size
 from ocr.text import nfc
+from ocr.words import Word, words_from_plumber
 
 PDFIUM = threading.RLock()
 _POINTS_PER_INCH = 72
@@ -69,15 +71,19 @@ class PdfSource:
 
     def text_layer(self, index: int) -> str:
         """The page's embedded text, or "" when pdfplumber cannot parse what PDFium could."""
+        return self.text_layer_page(index)[0]
+
+    def text_layer_page(self, index: int) -> tuple[str, tuple[Word, ...]]:
+        """The page's embedded text and its words with boxes; ("", ()) when pdfplumber cannot parse it."""
         if self._plumber is None:
-            return ""
+            return "", ()
         try:
             page = self._plumber.pages[index]
-            text = page_text(page)
+            text, words = page_text_and_words(page)
             page.close()
         except Exception:  # noqa: BLE001 - pdfminer raises many types; OCR of the picture is the fallback
-            return ""
-        return nfc(text)
+            return "", ()
+        return nfc(text), words
 
     def rasterise(self, index: int) -> PageImage:
         """Render one page in grey at the configured resolution, refusing oversize pages first."""
@@ -100,6 +106,11 @@ class PdfSource:
 
 
 def page_text(page: pdfplumber.page.Page) -> str:
+    """The page's text exactly as ``page.extract_text()`` gives it (see :func:`page_text_and_words`)."""
+    return page_text_and_words(page)[0]
+
+
+def page_text_and_words(page: pdfplumber.page.Page) -> tuple[str, tuple[Word, ...]]:
     """The page's text exactly as ``page.extract_text()`` gives it, in about half the time.
 
     pdfplumber's own layout and text assembly (``chars_to_textmap``), fed only the
@@ -125,7 +136,10 @@ def page_text(page: pdfplumber.page.Page) -> str:
                 walk(obj._objs)
 
     walk(page.layout._objs)
-    return chars_to_textmap(chars, layout_bbox=page.bbox, layout_width=page.width, layout_height=page.height).as_string
+    text = chars_to_textmap(chars, layout_bbox=page.bbox, layout_width=page.width, layout_height=page.height).as_string
+    # The words from the same characters (pdfplumber's own word grouping), for the layout reader.
+    words = words_from_plumber(word for word, _ in WordExtractor().iter_extract_tuples(chars))
+    return text, words
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:

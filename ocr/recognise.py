@@ -61,7 +61,7 @@ def ocr_page(page: PageImage, options: OcrOptions) -> PageOutcome:
         **_stage_notes(prepared),
     }
     return PageOutcome(
-        PageResult(page.number, found.text, round(found.mean_confidence, 2), "ocr", quality),
+        PageResult(page.number, found.text, round(found.mean_confidence, 2), "ocr", quality, words=found.words),
         pdf=found.pdf,
     )
 

@@ -14,7 +14,7 @@ from tasks.extract_text import FileText
 
 def page_inputs(texts: list[FileText]) -> list[PageInput]:
     """All pages of all files, in dossier order, as the domain sees them."""
-    return [PageInput(text=p.text, confidence=p.confidence) for t in texts for p in t.result.pages]
+    return [PageInput(text=p.text, confidence=p.confidence, words=p.words) for t in texts for p in t.result.pages]
 
 
 def classify_dossier(texts: list[FileText], catalogue: Catalogue) -> tuple[Classification, dict[str, FieldValue]]:

@@ -15,6 +15,7 @@ from dataclasses import asdict
 from minio.error import S3Error
 
 from ocr.model import DocumentResult, OcrOptions, PageResult
+from ocr.words import Word
 from storage.objects import ObjectStore
 
 PREFIX = "cache/ocr/"
@@ -33,7 +34,9 @@ def load(store: ObjectStore, key: str) -> DocumentResult | None:
         if exc.code in {"NoSuchKey", "NoSuchObject"}:
             return None
         raise
-    pages = tuple(PageResult(**page) for page in entry["pages"])
+    pages = tuple(
+        PageResult(**{**page, "words": tuple(Word(**w) for w in page.get("words", ()))}) for page in entry["pages"]
+    )
     return DocumentResult(media_type=entry["media_type"], pages=pages, searchable_pdf=pdf)
 
 
