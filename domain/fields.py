@@ -120,8 +120,18 @@ def _read_digits(raw: str, prefer: tuple[int, ...] = ()) -> Reading | None:
     return number, max(0.3, 1.0 - REPAIR_PENALTY * changed)
 
 
+_ID_AS_PRINTED = re.compile(r"(?<![\d/.-])(\d{3}[ .]?\d{3}[ .]?\d{6}|\d{9})(?![\d/])")
+
+
 def _read_personal_id(raw: str) -> Reading | None:
-    return _read_digits(raw, PERSONAL_ID_LENGTHS)
+    # "Căn cước công dân số 001085012345 do Cục ... cấp ngày 05/07/2021": the number as printed
+    # wins over digit repairs that would glue the date on.
+    printed = [re.sub(r"\D", "", m) for m in _ID_AS_PRINTED.findall(raw)]
+    if len(set(printed)) == 1:
+        return printed[0], 1.0
+    reading = _read_digits(raw, PERSONAL_ID_LENGTHS)
+    # Digits gathered from around the label, not one number as printed: too unsure to reject on.
+    return (reading[0], min(reading[1], 0.8)) if reading else None
 
 
 def _read_date(raw: str) -> Reading | None:
@@ -214,6 +224,19 @@ def _form_pages(pages: Sequence[PageInput], catalogue: Catalogue) -> list[PageIn
     """The pages that hold the form: all but recognised attachments."""
     kept = [p for p in pages if page_title(p.text, catalogue).kind in ("form", "unknown")]
     return kept or list(pages)
+
+
+def _parts_of(spec: FieldSpec, specs: Sequence[FieldSpec]) -> set[str]:
+    """The parts of the form where a field's labels are looked for.
+
+    Its own section; and the main part too when no other field prints the
+    same label, because forms of another layout or an older version do not
+    always print the section heading ("Thông tin về chủ hộ kinh doanh").
+    """
+    own = spec.section or MAIN
+    mine = {fold_key(label) for label in spec.labels}
+    shared = any(other is not spec and mine & {fold_key(label) for label in other.labels} for other in specs)
+    return {own} if shared else {own, MAIN}
 
 
 class _Reader:
@@ -396,7 +419,7 @@ def extract_fields(
     # One label set per part of the form: "Ngày, tháng, năm sinh" is the
     # applicant's at the top and the child's below the child marker.
     label_sets = {
-        part: LabelSet([(s.name, label) for s in specs if (s.section or MAIN) == part for label in s.labels] + others)
+        part: LabelSet([(s.name, label) for s in specs if part in _parts_of(s, specs) for label in s.labels] + others)
         for part in {MAIN, *(s.name for s in sections)}
     }
 
