@@ -214,5 +214,6 @@ def test_the_pipeline_on_official_forms(prefect_server, hoso_settings, store, tm
             wrong_procedure.append((case.name, record["procedure"]))
         if case.expected["status"] == "routed" and record["status"] == "rejected":
             turned_away.append((case.name, [p["code"] for p in record["problems"]]))
-    assert not wrong_procedure, wrong_procedure
-    assert not turned_away, f"valid dossiers rejected: {turned_away}"
+    # both checks in one assertion, so a failure shows every dossier that went wrong, of either kind
+    assert not wrong_procedure and not turned_away, {"procedure not recognised (case, got)": wrong_procedure,
+                                                     "valid dossiers rejected (case, problems)": turned_away}
