@@ -81,8 +81,12 @@ def accuracy(
     seed: Annotated[int, typer.Option(help="hạt giống ngẫu nhiên của bộ mẫu")] = 2025,
     concurrency: Annotated[int, typer.Option(help="số hồ sơ xử lý cùng lúc trong worker")] = 4,
     out: Annotated[Path, typer.Option(help="thư mục ghi bộ hồ sơ và kết quả")] = Path(".bench/accuracy"),
+    corpus: Annotated[str, typer.Option(help="bộ hồ sơ mẫu: own (của hoso), official (theo mẫu chính thức) hoặc cả hai, cách nhau bằng dấu phẩy")] = "own,official",
 ) -> None:
     """Độ chính xác thủ tục, nơi nhận, kết luận và các trường của quy trình thật trên bộ hồ sơ mẫu có nhãn."""
-    from bench.accuracy import run_accuracy
+    from bench.accuracy import CORPORA, run_accuracy
 
-    typer.echo(run_accuracy(_ready_settings(), count, scan_ratio, seed, concurrency, out))
+    chosen = tuple(dict.fromkeys(c.strip() for c in corpus.split(",") if c.strip()))
+    if not chosen or set(chosen) - set(CORPORA):
+        raise typer.BadParameter(f"chỉ nhận {', '.join(CORPORA)}", param_hint="--corpus")
+    typer.echo(run_accuracy(_ready_settings(), count, scan_ratio, seed, concurrency, out, chosen))

@@ -94,9 +94,20 @@ def score(results: Sequence[Mapping[str, Any]], cases: Sequence[SampleCase]) -> 
                 misses.append(Miss(case.name, metric, want, got))
     summary: dict[str, Any] = {}
     for group, metrics in groups.items():
-        summary[group] = {"n": len(metrics["procedure"])}
+        summary[group] = {"n": len(metrics["procedure"]), "valid": 0, "valid_rejected": 0}
         for metric, oks in metrics.items():
             summary[group][metric] = sum(oks) / len(oks)
+    # A valid dossier turned away is the worst miss (the resident is sent home): counted apart from the verdict.
+    for result, case in zip(results, cases):
+        if case.expected.get("status") != "routed":
+            continue
+        kind = str((case.expected.get("render") or {}).get("kind", "text"))
+        rejected = result.get("status") == "rejected"
+        for group in ("all", kind):
+            summary[group]["valid"] += 1
+            summary[group]["valid_rejected"] += rejected
+        if rejected:
+            misses.append(Miss(case.name, "valid_rejected", "routed", [p.get("code") for p in result.get("problems") or []]))
     summary["misses"] = [
         {"case": m.case, "metric": m.metric, "expected": m.expected, "got": m.got} for m in misses
     ]
@@ -118,6 +129,26 @@ def markdown_table(scores: Mapping[str, Any]) -> str:
         target = TARGETS[metric]
         cells.append(f"≥ {target:.0%}" if target is not None else "–")
         rows.append("| " + " | ".join(cells) + " |")
+    rows.append("| " + " | ".join([VALID_REJECTED] + [_valid_rejected(scores[g]) for g in groups] + ["0"]) + " |")
+    return "\n".join(rows)
+
+
+VALID_REJECTED = "Valid dossiers **rejected**"
+
+
+def _valid_rejected(group: Mapping[str, Any]) -> str:
+    return f"{group.get('valid_rejected', 0)} of {group.get('valid', 0)}"
+
+
+def comparison_table(by_corpus: Mapping[str, Mapping[str, Any]]) -> str:
+    """Several corpora side by side: one column per corpus and rendering (all, text-layer PDFs, scans)."""
+    titles = {"all": "all", "text": "text", "scan": "scans"}
+    columns = [(name, g) for name, scores in by_corpus.items() for g in ("all", "text", "scan") if g in scores]
+    header = ["Metric"] + [f"{name}: {titles[g]} (n={by_corpus[name][g]['n']})" for name, g in columns]
+    rows = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    for metric, label in LABELS.items():
+        rows.append("| " + " | ".join([label] + [f"{by_corpus[n][g][metric]:.1%}" for n, g in columns]) + " |")
+    rows.append("| " + " | ".join([VALID_REJECTED] + [_valid_rejected(by_corpus[n][g]) for n, g in columns]) + " |")
     return "\n".join(rows)
 
 
