@@ -98,7 +98,7 @@ class ObjectStore:
 
     def put(self, area: Area, key: str, data: bytes, content_type: str = "application/octet-stream") -> StoredObject:
         result = self._client.put_object(self.bucket(area), key, io.BytesIO(data), len(data), content_type=content_type)
-        return StoredObject(key=key, size=len(data), etag=result.etag)
+        return StoredObject(key=key, size=len(data), etag=result.etag, version_id=result.version_id)
 
     def put_json(self, area: Area, key: str, payload: Any) -> StoredObject:
         data = json.dumps(payload, ensure_ascii=False, indent=2, default=str).encode("utf-8")
