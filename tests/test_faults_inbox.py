@@ -227,3 +227,63 @@ def test_the_same_bytes_from_two_stations_at_once_make_one_original(
     assert counts["most_originals_of_one_content"] == 1 and counts["duplicates"] == 1
     assert counts["inbox"] == 0 and counts["archive_originals"] == 2 and len(list(store.list("offices"))) == 1
     print(f"two stations at once ({database}):", counts)
+
+
+def test_two_duplicate_checks_that_both_found_no_original_still_make_one_on_postgres(postgres) -> None:
+    """The narrowest interleaving, forced in one transaction each: both checks read "no original yet"
+    before either writes or commits (PostgreSQL lets both transactions be open at once; SQLite
+    lets the second in only after the first commits). The unique index decides: one original,
+    one duplicate, every round."""
+    from datetime import timedelta
+
+    from domain.catalogue import default_catalogue
+    from tasks.duplicates import link_if_duplicate
+
+    url = postgres.create_database("h" + uuid.uuid4().hex[:8])
+    migrate(url)
+    catalogue = default_catalogue()
+    for round_ in range(5):
+        sha = hashlib.sha256(f"noi-dung-{round_}".encode()).hexdigest()
+        ids = []
+        for station in ("tram-a", "tram-b"):
+            with session_scope(url) as s:
+                d, _ = repository.register(s, source=f"{station}/{round_}.pdf", identity=f"{station}/{round_}.pdf@{sha[:8]}", station=station, actor="test")
+                d.sha256 = sha
+                ids.append(d.id)
+            with session_scope(url) as s:
+                assert repository.claim(s, d.id, f"run-{station}", timedelta(minutes=5))
+        both_read = threading.Barrier(2, timeout=60)
+        passed: set[int] = set()
+
+        def after(conn, cursor, statement, params, context, executemany) -> None:  # type: ignore[no-untyped-def]
+            me = threading.get_ident()
+            if me in passed or not statement.lstrip().upper().startswith("SELECT") or "original_sha256 =" not in statement:
+                return
+            passed.add(me)
+            both_read.wait()  # each check has looked for an original and found none; neither has written
+
+        event.listen(engine_for(url), "after_cursor_execute", after)
+        originals: dict[str, str | None] = {}
+        errors: list[BaseException] = []
+
+        def check(dossier_id: str, owner: str) -> None:
+            try:
+                originals[dossier_id] = link_if_duplicate(url, catalogue, dossier_id, owner)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=check, args=(i, f"run-{st}")) for i, st in zip(ids, ("tram-a", "tram-b"))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        event.remove(engine_for(url), "after_cursor_execute", after)
+        assert errors == [] and len(passed) == 2
+        winner = next(i for i, o in originals.items() if o is None)
+        loser = next(i for i in ids if i != winner)
+        assert originals[loser] == winner
+        with session_scope(url) as s:
+            w, lo = repository.get(s, winner), repository.get(s, loser)
+            assert w.original_sha256 == sha and w.duplicate_of is None
+            assert lo.original_sha256 is None and lo.duplicate_of == winner and lo.status == "rejected"
+            assert [p.code for p in lo.problems] == ["ho-so-trung-lap"]
