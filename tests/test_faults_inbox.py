@@ -287,3 +287,34 @@ def test_two_duplicate_checks_that_both_found_no_original_still_make_one_on_post
             assert w.original_sha256 == sha and w.duplicate_of is None
             assert lo.original_sha256 is None and lo.duplicate_of == winner and lo.status == "rejected"
             assert [p.code for p in lo.problems] == ["ho-so-trung-lap"]
+
+
+def test_hoso_run_counts_what_its_own_run_settled(prefect_server, hoso_settings, store, tmp_path) -> None:
+    """`hoso run` counts the dossiers its intake's own runs settled, not another run's settled meanwhile:
+    a second dossier, dropped after the intake listed the inbox, is settled by a run of its own
+    while the intake is still reading its scan."""
+    from flows.process_dossier import process_dossier
+    from hoso.cli import run_intake
+    from samples.corpus import generate_corpus
+
+    url = hoso_settings.database_url
+    migrate(url)
+    scan = generate_corpus(tmp_path / "s", count=1, seed=32, scan_ratio=1.0, defect_ratio=0.0)[0]
+    text = generate_corpus(tmp_path / "t", count=1, seed=31, scan_ratio=0.0, defect_ratio=0.0)[0]
+    submit_path(store, scan.files[0], "quay-1")
+    counts: dict[str, int] = {}
+    run = threading.Thread(target=lambda: counts.update(run_intake(hoso_settings, here=True)))
+    run.start()
+    deadline, seen = time.monotonic() + 180, None
+    while seen is None and time.monotonic() < deadline:  # the intake's run is in OCR
+        with session_scope(url) as s:
+            seen = next((d.id for d in repository.list_all(s, ["processing"])), None)
+        time.sleep(0.02)
+    assert seen, "the intake's dossier was never seen mid-way"
+    other = submit_path(store, text.files[0], "quay-2")
+    assert process_dossier(source=other)["status"] in repository.TERMINAL  # settled by a run that is not the intake's
+    run.join()
+    with session_scope(url) as s:
+        settled = {d.id: d.status for d in repository.list_all(s) if d.status in repository.TERMINAL}
+    assert len(settled) == 2
+    assert counts == {settled[seen]: 1}
