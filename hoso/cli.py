@@ -123,23 +123,22 @@ def _stack_is_up(settings: Settings) -> bool:
 def run_intake(settings: Settings, *, here: bool = False) -> dict[str, int]:
     """Process the inbox now and wait: on the stack's worker when it is up, else in this process.
 
-    Returns how many dossiers this run settled, by status, read back from the database
-    (a flow run's return value is not kept by the server).
+    Returns how many dossiers this run settled, by status: those whose lease holder is
+    one of this intake run's own ``process-dossier`` children (a dossier keeps its
+    holder's name when settled), read back from the database, since a flow run's return
+    value is not kept by the server. Dossiers another run settled meanwhile are not counted.
     """
-    from datetime import datetime, timezone
-
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from storage import repository
-    from storage.database import session_scope
-
-    started = datetime.now(timezone.utc)
     stack_up = _stack_is_up(settings)
     if here or not stack_up:
         from flows.intake import intake
 
         with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}) if stack_up else nullcontext():
-            intake()
+            outcome = intake(return_state=True)
+            if not outcome.is_completed():
+                outcome.result()  # raises what the run raised
+            return _settled_by_children(settings, outcome.state_details.flow_run_id)
     else:
         from prefect.deployments import run_deployment
 
@@ -148,8 +147,24 @@ def run_intake(settings: Settings, *, here: bool = False) -> dict[str, int]:
         if not flow_run.state or not flow_run.state.is_completed():
             state = flow_run.state.name if flow_run.state else "?"
             raise StackError(f"Lượt tiếp nhận «{flow_run.name}» kết thúc ở trạng thái {state}; xem giao diện Prefect.")
+        with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}):
+            return _settled_by_children(settings, flow_run.id)
+
+
+def _settled_by_children(settings: Settings, run_id: Any) -> dict[str, int]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterParentFlowRunId
+
+    from storage import repository
+    from storage.database import session_scope
+
+    children: list[str] = []
+    only_children = FlowRunFilter(parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[run_id]))
+    with get_client(sync_client=True) as client:
+        while page := client.read_flow_runs(flow_run_filter=only_children, limit=200, offset=len(children)):
+            children += [str(r.id) for r in page]
     with session_scope(_db(settings)) as session:
-        return repository.count_changed_since(session, started)
+        return repository.count_settled_by(session, children)
 
 
 @app.command()

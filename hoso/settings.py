@@ -40,7 +40,7 @@ class Settings(BaseSettings):
         "PostgreSQL is the production set-up: on SQLite the server answers part of the run writes with 503 "
         "'database is locked', and each costs the client a 2 s retry",
     )
-    weed_base_port: int = Field(19330, description="weed mini master; volume, filer, admin, webdav follow")
+    weed_base_port: int = Field(19330, description="weed mini master; volume, filer and admin take the next three ports")
 
     # S3 event receiver (`hoso events serve`): MinIO's webhook target posts bucket notifications here
     events_port: int | None = Field(None, ge=1, le=65535, description="port of the S3 event receiver; see receiver_port")

@@ -35,6 +35,7 @@ class InboxItem:
     station: str
     objects: tuple[StoredObject, ...]  # data files in order; the manifest is not among them
     manifest_key: str | None = None
+    manifest_version: str | None = None  # the manifest's version id as listed (the inbox is versioned)
 
     @property
     def identity(self) -> str:
@@ -81,7 +82,7 @@ def group_inbox(objects: Iterable[StoredObject], manifests: dict[str, bytes] | N
                 waiting.append(Waiting(prefix, f"manifest.json liệt kê {len(missing)} tệp chưa có"))
                 continue
             data_files = [by_key[k] for k in order]
-        items.append(InboxItem(source=prefix, station=prefix.split("/")[0], objects=tuple(data_files), manifest_key=manifest.key))
+        items.append(InboxItem(source=prefix, station=prefix.split("/")[0], objects=tuple(data_files), manifest_key=manifest.key, manifest_version=manifest.version_id))
     return items, waiting
 
 

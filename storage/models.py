@@ -32,6 +32,10 @@ class Dossier(Base):
     source_identity: Mapped[str] = mapped_column(String(1100), unique=True)
     station: Mapped[str] = mapped_column(String(128), default="")
     sha256: Mapped[str] = mapped_column(String(64), index=True, default="")
+    # Set on the one original of its content and NULL on every other dossier: the unique
+    # index makes "one content, one original" the database's decision, whatever order two
+    # runs with the same bytes take (tasks/duplicates.py).
+    original_sha256: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     status: Mapped[str] = mapped_column(String(32), index=True)
     procedure: Mapped[str | None] = mapped_column(String(64), index=True)
     office: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -65,6 +69,8 @@ class DossierFile(Base):
     position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(1024))
     inbox_key: Mapped[str] = mapped_column(String(1024))
+    # The inbox version archived (S3 version id): clearing the inbox deletes this version and no other.
+    inbox_version: Mapped[str | None] = mapped_column(String(1024))
     archive_key: Mapped[str] = mapped_column(String(1024))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)

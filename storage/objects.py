@@ -20,13 +20,19 @@ from typing import Any, Literal
 
 import urllib3
 from minio import Minio
+from minio.commonconfig import ENABLED
 from minio.deleteobjects import DeleteObject
 from minio.error import S3Error
+from minio.versioningconfig import VersioningConfig
 
 from hoso.errors import StorageError
 
 Area = Literal["inbox", "archive", "quarantine", "offices"]
 AREAS: tuple[Area, ...] = ("inbox", "archive", "quarantine", "offices")
+# The inbox keeps every version a station writes under a key, so that taking a
+# finished dossier out of it removes exactly the version that was archived (by its
+# version id) and never a newer one a station put under the same name meanwhile.
+VERSIONED: frozenset[Area] = frozenset({"inbox"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +40,7 @@ class StoredObject:
     key: str
     size: int
     etag: str
+    version_id: str | None = None  # in a versioned area: which version this is ("null": written before versioning)
 
 
 class ObjectStore:
@@ -85,17 +92,21 @@ class ObjectStore:
                 except S3Error as exc:  # a concurrent creator won the race
                     if exc.code not in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
                         raise
+            if area in VERSIONED and self._client.get_bucket_versioning(name).status != ENABLED:
+                # Also on an inbox made before versioning: what it holds gets the version "null".
+                self._client.set_bucket_versioning(name, VersioningConfig(ENABLED))
 
     def put(self, area: Area, key: str, data: bytes, content_type: str = "application/octet-stream") -> StoredObject:
         result = self._client.put_object(self.bucket(area), key, io.BytesIO(data), len(data), content_type=content_type)
-        return StoredObject(key=key, size=len(data), etag=result.etag)
+        return StoredObject(key=key, size=len(data), etag=result.etag, version_id=result.version_id)
 
     def put_json(self, area: Area, key: str, payload: Any) -> StoredObject:
         data = json.dumps(payload, ensure_ascii=False, indent=2, default=str).encode("utf-8")
         return self.put(area, key, data, "application/json; charset=utf-8")
 
-    def get(self, area: Area, key: str) -> bytes:
-        response = self._client.get_object(self.bucket(area), key)
+    def get(self, area: Area, key: str, version_id: str | None = None) -> bytes:
+        """The object's bytes: its current version, or exactly ``version_id``."""
+        response = self._client.get_object(self.bucket(area), key, version_id=version_id)
         try:
             return response.read()
         finally:
@@ -118,13 +129,26 @@ class ObjectStore:
         return self.stat(area, key) is not None
 
     def list(self, area: Area, prefix: str = "") -> Iterator[StoredObject]:
-        for obj in self._client.list_objects(self.bucket(area), prefix=prefix or None, recursive=True):
-            if obj.is_dir or obj.object_name is None:
-                continue
-            yield StoredObject(key=obj.object_name, size=obj.size or 0, etag=(obj.etag or "").strip('"'))
+        """The current objects; in a versioned area each with its version id, read in the same listing as its ETag.
 
-    def remove(self, area: Area, key: str) -> None:
-        self._client.remove_object(self.bucket(area), key)
+        One ListObjectVersions answer gives ETag and version id together, so they belong
+        to the same version; a HEAD after a plain listing could already see a newer one.
+        """
+        versioned = area in VERSIONED
+        for obj in self._client.list_objects(self.bucket(area), prefix=prefix or None, recursive=True, include_version=versioned):
+            if obj.is_dir or obj.object_name is None or obj.is_delete_marker:
+                continue
+            if versioned and str(obj.is_latest).lower() != "true":
+                continue
+            yield StoredObject(key=obj.object_name, size=obj.size or 0, etag=(obj.etag or "").strip('"'), version_id=obj.version_id if versioned else None)
+
+    def remove(self, area: Area, key: str, version_id: str | None = None) -> None:
+        """Delete the object; in a versioned area pass ``version_id`` to delete that version for good and nothing else.
+
+        Without it a versioned bucket only puts a delete marker on top of the key (MinIO and
+        `weed mini` alike), hiding every version instead of removing one.
+        """
+        self._client.remove_object(self.bucket(area), key, version_id=version_id)
 
     def drop_all(self, prefix: str) -> int:
         """Delete every object and bucket of this store; returns the objects removed.
@@ -141,10 +165,15 @@ class ObjectStore:
             name = self.bucket(area)
             if not self._client.bucket_exists(name):
                 continue
-            keys = [obj.key for obj in self.list(area)]
-            for error in self._client.remove_objects(name, (DeleteObject(k) for k in keys)):
+            # every version and delete marker, or a versioned bucket is never empty
+            versions = [
+                (obj.object_name, obj.version_id, bool(obj.is_delete_marker))
+                for obj in self._client.list_objects(name, recursive=True, include_version=area in VERSIONED)
+                if obj.object_name is not None and not obj.is_dir
+            ]
+            for error in self._client.remove_objects(name, (DeleteObject(k, v) for k, v, _ in versions)):
                 raise StorageError(f"Không xoá được «{error.name}» khỏi {name}.", detail=str(error))
-            removed += len(keys)
+            removed += sum(1 for _, _, marker in versions if not marker)
             self._client.remove_bucket(name)
         return removed
 

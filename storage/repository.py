@@ -107,6 +107,11 @@ def set_status(session: Session, dossier: Dossier, status: str, *, actor: str, r
     dossier.updated_at = utcnow()
 
 
+def note(session: Session, dossier: Dossier, *, actor: str, reason: str) -> None:
+    """A history line that changes nothing (the status stays): something happened the station should be able to see."""
+    session.add(StateChange(dossier_id=dossier.id, from_status=dossier.status, to_status=dossier.status, actor=actor, reason=reason))
+
+
 def get(session: Session, dossier_id: str) -> Dossier | None:
     return session.scalar(
         select(Dossier)
@@ -119,18 +124,42 @@ def by_identity(session: Session, identity: str) -> Dossier | None:
     return session.scalar(select(Dossier).where(Dossier.source_identity == identity))
 
 
-def earlier_with_same_content(session: Session, dossier: Dossier) -> Dossier | None:
-    """The first dossier with this content that is not itself a duplicate or unreadable."""
+def original_of_content(session: Session, dossier: Dossier) -> Dossier | None:
+    """The original of this dossier's content when it is another dossier; None when this one is (or now becomes) it.
+
+    The unique index on ``original_sha256`` decides, not a read before a write: a
+    dossier becomes the original by writing its SHA-256 there, and of two that write
+    the same value the second fails (PostgreSQL makes it wait for the first to commit;
+    SQLite lets one writer in at a time), so the loser always sees the winner. Two
+    checks that both found no original before either committed, the interleaving that
+    once settled one file twice, can no longer both win.
+    """
     if not dossier.sha256:
         return None
-    return session.scalar(
-        select(Dossier)
-        .where(Dossier.sha256 == dossier.sha256, Dossier.id != dossier.id, Dossier.duplicate_of.is_(None))
-        .where(Dossier.status != "quarantined")
-        .where(or_(Dossier.received_at < dossier.received_at, (Dossier.received_at == dossier.received_at) & (Dossier.id < dossier.id)))
-        .order_by(Dossier.received_at, Dossier.id)
-        .limit(1)
-    )
+    if dossier.original_sha256 == dossier.sha256:
+        return None
+    holder = _content_holder(session, dossier)
+    if holder is not None:
+        return holder
+    try:
+        with session.begin_nested():
+            dossier.original_sha256 = dossier.sha256
+            session.flush()
+    except IntegrityError:
+        holder = _content_holder(session, dossier)
+        assert holder is not None, "the unique index refused a value no row holds"
+        return holder
+    dossier.duplicate_of = None
+    return None
+
+
+def release_content(dossier: Dossier) -> None:
+    """An unreadable dossier is no original: the same bytes sent again (under new limits, say) may be processed."""
+    dossier.original_sha256 = None
+
+
+def _content_holder(session: Session, dossier: Dossier) -> Dossier | None:
+    return session.scalar(select(Dossier).where(Dossier.original_sha256 == dossier.sha256, Dossier.id != dossier.id))
 
 
 def find_by_prefix(session: Session, prefix: str) -> Dossier | None:
@@ -146,14 +175,18 @@ def list_all(session: Session, statuses: Sequence[str] | None = None) -> list[Do
     return list(session.scalars(query))
 
 
-def count_changed_since(session: Session, moment: datetime) -> dict[str, int]:
-    """How many dossiers reached each status since ``moment`` (from the history)."""
-    rows = session.execute(
-        select(StateChange.to_status, func.count(func.distinct(StateChange.dossier_id)))
-        .where(StateChange.at >= moment, StateChange.to_status.in_(list(TERMINAL)))
-        .group_by(StateChange.to_status)
-    )
-    return {status: count for status, count in rows}
+def count_settled_by(session: Session, owners: Sequence[str]) -> dict[str, int]:
+    """How many dossiers the given runs settled, by status: settled dossiers keep their holder's name (set_status)."""
+    counts: dict[str, int] = {}
+    for start in range(0, len(owners), 500):
+        rows = session.execute(
+            select(Dossier.status, func.count())
+            .where(Dossier.claimed_by.in_(list(owners[start : start + 500])), Dossier.status.in_(list(TERMINAL)))
+            .group_by(Dossier.status)
+        )
+        for status, count in rows:
+            counts[status] = counts.get(status, 0) + count
+    return counts
 
 
 def needing_reprocess(session: Session, pipeline_version: int) -> list[str]:

@@ -35,7 +35,7 @@ def archive_files(store: ObjectStore, db_url: str, dossier_id: str, owner: str, 
         media_type = media_type_or_unknown(f.data)
         if store.stat("archive", key) is None:
             store.put("archive", key, f.data, media_type)
-        rows.append({"name": f.name, "inbox_key": f.inbox_key, "archive_key": key, "sha256": f.sha256, "size": f.size, "media_type": media_type})
+        rows.append({"name": f.name, "inbox_key": f.inbox_key, "inbox_version": f.inbox_version, "archive_key": key, "sha256": f.sha256, "size": f.size, "media_type": media_type})
     combined = hashlib.sha256("".join(f.sha256 for f in files).encode()).hexdigest() if len(files) > 1 else (files[0].sha256 if files else "")
     with session_scope(db_url) as session:
         repository.keep_claim(session, dossier_id, owner)  # a run that lost the dossier must not reopen it

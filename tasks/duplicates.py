@@ -13,15 +13,17 @@ from tasks.retry import IO_RETRIES
 
 
 def link_if_duplicate(db_url: str, catalogue: Catalogue, dossier_id: str, owner: str) -> str | None:
-    """If an earlier dossier has the same SHA-256, settle this one as its duplicate; returns the original's id.
+    """If another dossier is the original of this SHA-256, settle this one as its duplicate; returns the original's id.
 
-    "Earlier" is by receipt time then id, so two copies processed at the same
-    moment still agree on which one is the original.
+    The original is whichever dossier of that content claimed it first, decided by the
+    database in this one transaction (repository.original_of_content): two stations
+    sending the same bytes at once get one original and one ``ho-so-trung-lap``, in
+    any interleaving of their runs.
     """
     with session_scope(db_url) as session:
         dossier = repository.get(session, dossier_id)
         assert dossier is not None
-        original = repository.earlier_with_same_content(session, dossier)
+        original = repository.original_of_content(session, dossier)
         if original is None:
             return None
         repository.keep_claim(session, dossier_id, owner)

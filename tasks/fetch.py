@@ -23,6 +23,7 @@ class InputFile:
     inbox_key: str
     data: bytes
     sha256: str
+    inbox_version: str | None = None  # the inbox version these bytes are (None: not known, e.g. archived before versioning)
 
     @property
     def size(self) -> int:
@@ -30,20 +31,27 @@ class InputFile:
 
 
 def read_inbox_files(store: ObjectStore, item: InboxItem) -> list[InputFile]:
+    """Each file's bytes as they were listed: the version whose ETag made the dossier's identity.
+
+    Read by version id, so a station that puts new bytes under the same key while this
+    dossier waits or runs does not slip them into it: they stay in the inbox as their own version.
+    """
     files = []
     for obj in item.objects:
-        data = store.get("inbox", obj.key)
-        files.append(InputFile(name=obj.key.rsplit("/", 1)[-1], inbox_key=obj.key, data=data, sha256=hashlib.sha256(data).hexdigest()))
+        data = store.get("inbox", obj.key, obj.version_id)
+        files.append(
+            InputFile(name=obj.key.rsplit("/", 1)[-1], inbox_key=obj.key, data=data, sha256=hashlib.sha256(data).hexdigest(), inbox_version=obj.version_id)
+        )
     return files
 
 
 def read_archived_files(store: ObjectStore, db_url: str, dossier_id: str) -> list[InputFile]:
     with session_scope(db_url) as session:
         dossier = repository.get(session, dossier_id)
-        refs = [(f.name, f.inbox_key, f.archive_key) for f in dossier.files] if dossier else []
+        refs = [(f.name, f.inbox_key, f.archive_key, f.inbox_version) for f in dossier.files] if dossier else []
     return [
-        InputFile(name=name, inbox_key=inbox_key, data=(data := store.get("archive", key)), sha256=hashlib.sha256(data).hexdigest())
-        for name, inbox_key, key in refs
+        InputFile(name=name, inbox_key=inbox_key, data=(data := store.get("archive", key)), sha256=hashlib.sha256(data).hexdigest(), inbox_version=version)
+        for name, inbox_key, key, version in refs
     ]
 
 

@@ -34,6 +34,7 @@ def quarantine_files(store: ObjectStore, db_url: str, dossier_id: str, owner: st
             session, dossier, pages=[], problems=[{"code": error.code, "message": error.message, "severity": "reject"}],
             procedure=None, office=None, commune=None, fields={}, due=None, pipeline_version=dossier.pipeline_version, ocr_version="",
         )
+        repository.release_content(dossier)
         repository.set_status(session, dossier, "quarantined", actor="process_dossier", reason=f"{error.code}: {error.message}")
 
 
