@@ -27,7 +27,7 @@ def intake(max_concurrency: int | None = None) -> dict[str, Any]:
     """One ``process-dossier`` run per waiting dossier, at most ``max_concurrency`` at a time."""
     logger = get_run_logger()
     res = resources()
-    reconcile_runs()
+    reconcile_runs(res.db_url)
     items, waiting = discover(res.store)
     logger.info("Hộp thư đến: %d hồ sơ chờ xử lý, %d đang tải lên.", len(items), len(waiting))
     limit = max_concurrency or res.settings.intake_concurrency

@@ -115,9 +115,15 @@ def submit(
 
 
 def _stack_is_up(settings: Settings) -> bool:
+    """True when the stack's worker and server both run; a worker left without its server is said as such (exit 6)
+    rather than taken for a stack that is down, whose work this process would then do with a Prefect of its own."""
     from hoso import stack
 
-    return stack.port_open(settings.prefect_port) and stack.running_pid(settings, "worker") is not None
+    server = stack.port_open(settings.prefect_port)
+    worker = stack.running_pid(settings, "worker") is not None
+    if worker and not server:
+        raise stack.unreachable_error("prefect-server", settings.prefect_api_url.removesuffix("/api"))
+    return server and worker
 
 
 def run_intake(settings: Settings, *, here: bool = False) -> dict[str, int]:
@@ -275,14 +281,29 @@ from hoso.cli_bench import bench_app  # noqa: E402
 app.add_typer(bench_app, name="bench")
 
 
+def _report(exc: HosoError) -> None:
+    console.print(f"[red]{exc.code}: {exc.message}[/]")
+    if exc.detail:
+        console.print(exc.detail)
+
+
 def main() -> None:
+    """Every failure a user can act on ends in one Vietnamese sentence and its exit code, never a traceback:
+    a part of the stack that does not answer (a connection refused deep inside Prefect's client, minio or
+    SQLAlchemy) is named, with exit code 6."""
     try:
         app()
     except HosoError as exc:
-        console.print(f"[red]{exc.code}: {exc.message}[/]")
-        if exc.detail:
-            console.print(exc.detail)
+        _report(exc)
         raise SystemExit(exc.exit_code) from exc
+    except Exception as exc:
+        from hoso.stack import unreachable
+
+        error = unreachable(exc, get_settings())
+        if error is None:
+            raise
+        _report(error)
+        raise SystemExit(error.exit_code) from exc
 
 
 if __name__ == "__main__":

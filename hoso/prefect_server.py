@@ -14,8 +14,19 @@ its ``with_for_update`` transactions: a writer takes the lock before it reads an
 waits its turn under SQLite's busy timeout instead of failing. Reads outside a
 transaction are unchanged. PostgreSQL is left exactly as Prefect configures it.
 
-The hook is Prefect's own dependency slot for the database configuration
-(``MODELS_DEPENDENCIES["database_config"]``, which its test suite uses the same
+A second change, for the event store: after a restart, clients send again the
+events the old server had not confirmed, some of which it had already stored.
+Prefect's SQLite writer drops those from a batch and inserts the rest; when
+nothing is left it runs an INSERT with no rows, which SQLite turns into one row of
+defaults and refuses ("NOT NULL constraint failed: events.occurred"). The whole
+flush fails, is retried with the new events piled on, and after five tries is
+dropped (seen after a restart: 22 such errors, 548 events lost from the event feed).
+The PostgreSQL writer is not affected (ON CONFLICT DO NOTHING). Here the events
+insert is ``INSERT OR IGNORE`` on SQLite: the empty insert writes nothing, and an
+event already stored is skipped, as PostgreSQL's writer does.
+
+The hooks are Prefect's own dependency slots for the database configuration and
+the query components (``MODELS_DEPENDENCIES``, which its test suite uses the same
 way), so nothing of Prefect's is patched in place.
 """
 
@@ -25,7 +36,11 @@ import argparse
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 
+from typing import Any
+
 from prefect.server.database.configurations import AioSqliteConfiguration
+from prefect.server.database.query_components import AioSqliteQueryComponents
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
 
 
@@ -40,8 +55,18 @@ class ImmediateSqliteConfiguration(AioSqliteConfiguration):
             yield transaction
 
 
+class EventSafeSqliteQueryComponents(AioSqliteQueryComponents):
+    """Prefect's SQLite query components with the events insert skipping rows it cannot write (see above)."""
+
+    def insert(self, obj: Any) -> sqlite.Insert:
+        statement = super().insert(obj)
+        if getattr(obj, "__tablename__", None) == "events":
+            return statement.prefix_with("OR IGNORE")
+        return statement
+
+
 def install_sqlite_configuration() -> bool:
-    """Put the IMMEDIATE configuration in Prefect's slot when the server's database is SQLite.
+    """Put the IMMEDIATE configuration and the event-safe query components in Prefect's slots when the server's database is SQLite.
 
     Returns whether it did (False on PostgreSQL).
     """
@@ -53,6 +78,7 @@ def install_sqlite_configuration() -> bool:
     if get_dialect(url).name != "sqlite":
         return False
     MODELS_DEPENDENCIES["database_config"] = ImmediateSqliteConfiguration(connection_url=url)
+    MODELS_DEPENDENCIES["query_components"] = EventSafeSqliteQueryComponents()
     return True
 
 

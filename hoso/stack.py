@@ -69,9 +69,24 @@ def prefect_env(settings: Settings) -> dict[str, str]:
     }
 
 
+# Where the server keeps its concurrency leases. Prefect's default keeps them in the
+# server's memory while the slot counts live in its database: a server killed and
+# started again forgets every lease, so the slots they held stay taken for good (the
+# repossessor frees only leases it knows), and a live run's next renewal of its
+# deployment lease gets "410 Gone" and Prefect stops that run. Seen on a real stack
+# (issue 16): `ocr-<host>` at 2 of 2 with nobody holding it, every new dossier
+# waiting in `acquire_concurrency_slots_with_lease`. Prefect's own file storage keeps
+# each lease and its expiry under PREFECT_HOME/concurrency_leases, so after a
+# restart the leases of live runs are renewed as before and those of runs that died
+# expire and are freed by the repossessor (every 15 s). One file tree serves one
+# server process, which is what `hoso up` runs, on SQLite or on PostgreSQL; several
+# server replicas would share leases through prefect-redis instead.
+LEASE_STORAGE = "prefect.server.concurrency.lease_storage.filesystem"
+
+
 def prefect_server_env(settings: Settings) -> dict[str, str]:
-    """The Prefect server's own environment: where it keeps its runs (SQLite under PREFECT_HOME unless told)."""
-    env = prefect_env(settings)
+    """The Prefect server's own environment: where it keeps its runs (SQLite under PREFECT_HOME unless told) and its leases (on disk)."""
+    env = {**prefect_env(settings), "PREFECT_SERVER_CONCURRENCY_LEASE_STORAGE": LEASE_STORAGE}
     if settings.prefect_database_url:
         env["PREFECT_API_DATABASE_CONNECTION_URL"] = settings.prefect_database_url.get_secret_value()
     return env
@@ -214,3 +229,56 @@ def deploy(settings: Settings) -> None:
     done = subprocess.run([_bin("prefect"), "--no-prompt", "deploy", "--all"], env=env, cwd=PROJECT_DIR, capture_output=True, text=True)
     if done.returncode != 0:
         raise StackError("Không áp dụng được prefect.yaml", detail=(done.stdout + done.stderr)[-2000:])
+
+
+PART_NAMES = {
+    "s3": "máy chủ S3",
+    "prefect-server": "máy chủ Prefect",
+    "events": "bộ nhận sự kiện S3",
+    "database": "cơ sở dữ liệu hồ sơ",
+}
+
+
+def unreachable_error(part: str, where: str) -> StackError:
+    """The one sentence for a part of the stack that does not answer: which part, where, what to do."""
+    return StackError(
+        f"Không kết nối được {PART_NAMES.get(part, 'máy chủ ' + part)} ({where}). "
+        "Chạy `hoso status` để xem phần nào đã dừng, rồi `hoso up` để khởi động lại."
+    )
+
+
+def unreachable(exc: BaseException, settings: Settings) -> StackError | None:
+    """Which part of the stack a connection failure came from, as a StackError; None when it is no such failure.
+
+    Looked for along the exception's causes, since the failure hoso sees is often a
+    library's wrapper around it (Prefect's client around httpx, minio around urllib3,
+    SQLAlchemy around the driver).
+    """
+    import httpx
+    import urllib3.exceptions
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, httpx.TransportError):
+            try:
+                url = current.request.url
+            except RuntimeError:  # an error raised without its request
+                url = None
+            if url is not None and url.port == settings.prefect_port:
+                return unreachable_error("prefect-server", f"http://{url.host}:{url.port}")
+            if url is not None and url.port == settings.receiver_port:
+                return unreachable_error("events", f"http://{url.host}:{url.port}")
+            return unreachable_error(str(url.host if url else "?"), str(url or "?"))
+        if isinstance(current, (urllib3.exceptions.MaxRetryError, urllib3.exceptions.NewConnectionError, urllib3.exceptions.ProtocolError)):
+            return unreachable_error("s3", settings.s3_endpoint)
+        if isinstance(current, (OperationalError, InterfaceError)):
+            text = str(current).lower()
+            if "connect" in text or "unable to open" in text or "connection" in text:
+                where = make_url(settings.database_url).render_as_string(hide_password=True) if settings.database_url else "?"
+                return unreachable_error("database", where)
+        current = current.__cause__ or current.__context__
+    return None

@@ -359,3 +359,28 @@ def open_dossiers(session: Session) -> list[Dossier]:
             select(Dossier).where(Dossier.status.in_(["needs_review", "routed"])).order_by(Dossier.due.is_(None), Dossier.due, Dossier.received_at)
         )
     )
+
+
+# --- Leases whose holders are gone, for the reconcile step ------------------------------
+
+
+def live_claim_holders(session: Session) -> list[str]:
+    """Who holds a processing lease that has not run out yet (flow run ids, or ``pid-…`` outside Prefect)."""
+    query = select(Dossier.claimed_by).where(Dossier.claimed_until.is_not(None), Dossier.claimed_until > utcnow()).distinct()
+    return [owner for owner in session.scalars(query) if owner]
+
+
+def end_claims(session: Session, owners: Sequence[str]) -> int:
+    """End the leases these holders still have (their runs are over); returns how many dossiers it freed.
+
+    The holder's name stays, as when a dossier is settled: were the run alive after
+    all, its settling step still passes keep_claim unless another run has claimed the
+    dossier since, and then it is refused.
+    """
+    if not owners:
+        return 0
+    result = session.execute(
+        update(Dossier).where(Dossier.claimed_by.in_(list(owners)), Dossier.claimed_until.is_not(None))
+        .values(claimed_until=None).execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)

@@ -48,9 +48,18 @@ def cores(budget: int) -> threading.BoundedSemaphore:
 Slot = Callable[[], AbstractContextManager[object]]
 
 
+# How long the server keeps a slot for a holder that stopped renewing it. The holder
+# renews it every three quarters of this while it works, so a long OCR keeps its slot;
+# a worker killed mid-file frees it a minute later instead of Prefect's default five.
+# A live holder whose renewals all failed (the server was away longer than this) goes
+# on reading without its slot: the machine runs one file too many for a while, which
+# beats a stalled pipeline.
+SLOT_LEASE_S = 60.0
+
+
 def machine_slot() -> AbstractContextManager[object]:
     """One slot of this machine's Prefect concurrency limit (a no-op where `hoso up` did not create it)."""
-    return concurrency(ocr_limit_name(), occupy=1, strict=False)
+    return concurrency(ocr_limit_name(), occupy=1, strict=False, lease_duration=SLOT_LEASE_S)
 
 
 def read_file(store: ObjectStore, f: InputFile, options: OcrOptions, budget: int, machine: Slot = nullcontext) -> FileText:

@@ -1,21 +1,44 @@
-"""Repair what a crash leaves behind in Prefect's view of the world.
+"""Repair what a crash leaves behind, in Prefect's view of the world and in hoso's leases.
 
 A worker killed mid-batch leaves its intake run "Running" until the zombie
 automation marks it Crashed (its heartbeats stopped); the per-dossier runs
 inside it send no heartbeats of their own, so this step marks them Crashed
-once their parent is over. The dossiers themselves are resumed by hoso's
-processing lease, not by this.
+once their parent is over.
+
+Then it ends the processing leases (tasks/register.py) held by runs that are
+over. A run that died or failed mid-dossier — its worker killed, or the Prefect
+server gone away under it — would otherwise keep its dossier for the whole
+lease (``HOSO_CLAIM_LEASE_S``, 30 min), long enough for the slowest OCR; the
+server knows the run is over, so the dossier is taken again at once, by the
+intake run this step belongs to. Safe if Prefect is wrong and the run is alive
+after all: settling checks the lease (``repository.keep_claim``), so of two runs
+on one dossier one settles it.
+
+Prefect's own concurrency slots are not freed here: the server keeps their
+leases on disk (hoso/stack.py, LEASE_STORAGE), so a slot whose holder died is
+freed by Prefect when its lease runs out, even across a server restart.
 """
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import FlowFilter, FlowFilterName, FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
+from prefect.client.schemas.filters import (
+    FlowFilter,
+    FlowFilterName,
+    FlowRunFilter,
+    FlowRunFilterId,
+    FlowRunFilterState,
+    FlowRunFilterStateType,
+)
 from prefect.client.schemas.objects import StateType
 from prefect.states import Crashed
 
+from storage import repository
+from storage.database import session_scope
 
 CHILD_FLOWS = ["process-dossier", "reassess-dossier"]
 
@@ -42,15 +65,38 @@ def crash_orphaned_child_runs() -> int:
     return fixed
 
 
+def _run_id(owner: str) -> UUID | None:
+    try:
+        return UUID(owner)
+    except ValueError:
+        return None  # `pid-…`: a run outside Prefect, left to its lease
+
+
+def free_claims_of_ended_runs(db_url: str) -> int:
+    """End the processing leases held by flow runs that the server says are over; returns how many dossiers it freed."""
+    with session_scope(db_url) as session:
+        holders = {run_id: owner for owner in repository.live_claim_holders(session) if (run_id := _run_id(owner))}
+    if not holders:
+        return 0
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=list(holders))), limit=len(holders))
+    ended = [holders[r.id] for r in runs if r.state is not None and r.state.is_final()]
+    with session_scope(db_url) as session:
+        return repository.end_claims(session, ended)
+
+
 @task(name="reconcile-runs", cache_policy=NO_CACHE)
-def reconcile_runs() -> int:
-    """Tidying the UI must never hold up the intake: a failure here is logged and left for next time."""
+def reconcile_runs(db_url: str) -> int:
+    """Tidying must never hold up the intake: a failure here is logged and left for next time."""
     logger = get_run_logger()
     try:
         fixed = crash_orphaned_child_runs()
+        freed = free_claims_of_ended_runs(db_url)
     except Exception as exc:  # noqa: BLE001
-        logger.warning("Không dọn được các lượt chạy mồ côi (%s); sẽ thử lại lần sau.", type(exc).__name__)
+        logger.warning("Không dọn được các lượt chạy đã dừng (%s); sẽ thử lại lần sau.", type(exc).__name__)
         return 0
     if fixed:
         logger.info("Đã đánh dấu Crashed %d lượt xử lý hồ sơ của lượt cha đã dừng.", fixed)
-    return fixed
+    if freed:
+        logger.info("Đã trả %d hồ sơ do các lượt chạy đã dừng giữ, để xử lý lại ngay.", freed)
+    return fixed + freed

@@ -66,3 +66,23 @@ def test_down_stops_everything(stack_env) -> None:
     hoso(stack_env, "down")
     out = hoso(stack_env, "status")
     assert "chạy" not in out.replace("dừng", "")
+
+
+@pytest.mark.parametrize("part", ["s3", "database"])
+def test_a_part_that_does_not_answer_is_named_with_exit_code_6(part: str, tmp_path: Path) -> None:
+    """No stack at all here: the S3 endpoint or the PostgreSQL server is a loopback port nobody listens on."""
+    from hoso.stack import free_port
+
+    port = free_port()
+    env = stack_environment(tmp_path / "home")
+    if part == "s3":
+        env["HOSO_S3_ENDPOINT"] = f"127.0.0.1:{port}"
+        (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4\n")
+        args, expected = ["submit", str(tmp_path / "scan.pdf")], f"Không kết nối được máy chủ S3 (127.0.0.1:{port})"
+    else:
+        env["HOSO_DATABASE_URL"] = f"postgresql+psycopg://hoso:mat-khau@127.0.0.1:{port}/hoso"
+        args, expected = ["list"], f"Không kết nối được cơ sở dữ liệu hồ sơ (postgresql+psycopg://hoso:***@127.0.0.1:{port}/hoso)"
+    done = subprocess.run([HOSO, *args], env=env, capture_output=True, text=True, timeout=120)
+    out = " ".join((done.stdout + done.stderr).split())  # rich wraps long lines
+    assert done.returncode == 6, out
+    assert expected in out and "Traceback" not in out and "mat-khau" not in out

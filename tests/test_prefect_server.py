@@ -61,13 +61,72 @@ def test_immediate_configuration_serialises_the_writers(tmp_path: Path) -> None:
 def test_installed_for_sqlite_only(tmp_path: Path) -> None:
     from prefect.server.database.dependencies import MODELS_DEPENDENCIES
 
-    before = MODELS_DEPENDENCIES["database_config"]
+    before = dict(MODELS_DEPENDENCIES)
     try:
         with temporary_settings({PREFECT_API_DATABASE_CONNECTION_URL: "postgresql+asyncpg://u:p@127.0.0.1:5/prefect"}):
             assert install_sqlite_configuration() is False
-        assert MODELS_DEPENDENCIES["database_config"] is before
+        assert MODELS_DEPENDENCIES["database_config"] is before["database_config"]
         with temporary_settings({PREFECT_API_DATABASE_CONNECTION_URL: f"sqlite+aiosqlite:///{tmp_path / 'p.db'}"}):
             assert install_sqlite_configuration() is True
         assert isinstance(MODELS_DEPENDENCIES["database_config"], ImmediateSqliteConfiguration)
     finally:
-        MODELS_DEPENDENCIES["database_config"] = before
+        MODELS_DEPENDENCIES.update(before)
+
+
+def _insert_events(components, tmp_path: Path, batches: list[list]) -> int:  # type: ignore[no-untyped-def]
+    """Each batch as Prefect's SQLite event writer inserts it (events/storage/database.py); the rows stored."""
+    from prefect.server.database import orm_models
+
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'events.db'}")
+    table = orm_models.Event.__table__
+    try:
+        table.create(engine)
+        with engine.begin() as conn:
+            for rows in batches:
+                conn.execute(components.insert(orm_models.Event).values(rows))
+        with engine.connect() as conn:
+            return conn.scalar(sa.select(sa.func.count()).select_from(table))
+    finally:
+        engine.dispose()
+
+
+def _event_row() -> dict:
+    from datetime import datetime, timezone
+
+    from uuid import uuid4
+
+    from prefect.server.events.schemas.events import ReceivedEvent
+
+    event = ReceivedEvent(occurred=datetime.now(timezone.utc), event="hoso.test", resource={"prefect.resource.id": "hoso.test.1"}, id=uuid4())
+    return event.as_database_row()
+
+
+def test_prefect_default_fails_a_batch_of_events_it_already_stored(tmp_path: Path) -> None:
+    """After a restart the clients re-send events the server had stored: Prefect's writer leaves an empty
+    insert, which SQLite refuses; the flush fails and, five tries later, its events are dropped."""
+    from prefect.server.database.query_components import AioSqliteQueryComponents
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError, match="events.occurred"):
+        _insert_events(AioSqliteQueryComponents(), tmp_path, [[]])
+
+
+def test_event_safe_components_skip_what_cannot_be_written(tmp_path: Path) -> None:
+    from hoso.prefect_server import EventSafeSqliteQueryComponents
+
+    row = _event_row()
+    assert _insert_events(EventSafeSqliteQueryComponents(), tmp_path, [[], [row], [row]]) == 1
+
+
+def test_event_components_installed_with_the_configuration(tmp_path: Path) -> None:
+    from prefect.server.database.dependencies import MODELS_DEPENDENCIES
+
+    from hoso.prefect_server import EventSafeSqliteQueryComponents
+
+    before = dict(MODELS_DEPENDENCIES)
+    try:
+        with temporary_settings({PREFECT_API_DATABASE_CONNECTION_URL: f"sqlite+aiosqlite:///{tmp_path / 'p.db'}"}):
+            assert install_sqlite_configuration() is True
+        assert isinstance(MODELS_DEPENDENCIES["query_components"], EventSafeSqliteQueryComponents)
+    finally:
+        MODELS_DEPENDENCIES.update(before)
