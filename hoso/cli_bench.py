@@ -53,10 +53,24 @@ def ocr(
     concurrency: Annotated[int, typer.Option(help="số hồ sơ xử lý cùng lúc trong worker")] = 4,
     out: Annotated[Path, typer.Option(help="thư mục ghi các trang và kết quả")] = Path(".bench/ocr"),
     prefect_db: Annotated[str, typer.Option(help=PREFECT_DBS_HELP)] = "sqlite,postgres",
+    library_only: Annotated[bool, typer.Option(help="chỉ thư viện OCR, không cần bộ dịch vụ: CPU-giây mỗi trang so với Tesseract thuần, theo loại trang")] = False,
+    per_kind: Annotated[int, typer.Option(help="(--library-only) số trang mỗi loại")] = 12,
+    languages: Annotated[str, typer.Option(help="(--library-only) ngôn ngữ của thư viện; mặc định HOSO_OCR_LANGUAGES")] = "",
 ) -> None:
     """So sánh Tesseract thuần với toàn bộ quy trình trên cùng các trang: tốc độ, tỉ lệ lỗi ký tự, bộ nhớ đệm, PDF có lớp chữ."""
     from bench.ocr import run_ocr_bench
 
+    if library_only:
+        from dataclasses import replace
+
+        from bench.ocr_library import run_library_bench
+        from hoso.cli import _settings
+
+        options = _settings().ocr_options
+        if languages:
+            options = replace(options, languages=languages)
+        typer.echo(run_library_bench(out.with_name(out.name + "-library"), per_kind, options))
+        return
     typer.echo(run_ocr_bench(_ready_settings(), pages, concurrency, out, _prefect_dbs(prefect_db)))
 
 

@@ -17,6 +17,7 @@ import threading
 
 import numpy as np
 import pdfplumber
+from PIL import Image
 from pdfminer.layout import LTChar, LTComponent, LTContainer
 from pdfplumber.utils import chars_to_textmap
 from pdfplumber.utils.text import WordExtractor
@@ -33,6 +34,12 @@ PDFIUM = threading.RLock()
 _POINTS_PER_INCH = 72
 # Acrobat looks for %%EOF in the last 1024 bytes; trailing junk after it is common and harmless.
 _EOF_WINDOW = 1024
+# A picture over this share of the page makes it a scan, read at the picture's resolution...
+_SCAN_COVERS = 0.8
+# ...unless that is too low for Tesseract to tell diacritics apart: such a page is upsampled as before.
+_MIN_SCAN_DPI = 150
+# Image dictionary keys that make the page's pixels differ from the JPEG's.
+_CHANGES_PIXELS = frozenset({"Decode", "SMask", "Mask", "ImageMask", "SMaskInData"})
 
 
 class PdfSource:
@@ -86,10 +93,80 @@ class PdfSource:
         return nfc(text), words
 
     def rasterise(self, index: int) -> PageImage:
-        """Render one page in grey at the configured resolution, refusing oversize pages first."""
-        dpi = self._options.dpi
+        """Render one page in grey, refusing oversize pages first.
+
+        A scanned page (one picture covering it) is rendered at the picture's
+        own resolution when that is below the configured one: rendering a
+        200-dpi scan at 300 dpi invents no detail, and Tesseract then reads
+        2.25 times the pixels (measured: a fifth more of its CPU on a sparse
+        form, and as much again of Python's to render and preprocess them).
+        """
         with PDFIUM:
-            return self._render(index, dpi)
+            scan = self._scan(index)
+            if scan is not None and scan[0] <= self._options.dpi:
+                dpi, jpeg = scan
+                if jpeg is not None:
+                    picture = self._jpeg_page(index, dpi, jpeg)
+                    if picture is not None:
+                        return picture
+                return self._render(index, dpi)
+            return self._render(index, self._options.dpi)
+
+    def _scan(self, index: int) -> tuple[int, bytes | None] | None:
+        """(dpi, JPEG) of the picture that covers the page, if one does (a scan); None otherwise.
+
+        The JPEG is given only when the page is that one picture and nothing else
+        (no other object, no annotation), upright and unmirrored: then its
+        pixels are the page, and decoding them is several times cheaper than
+        rendering the page (measured: 0.15 CPU-s to render a 300-dpi A4 page,
+        0.03 to decode its JPEG).
+        """
+        width_pt, height_pt = self.document.get_page_size(index)
+        try:
+            page = self.document[index]
+            try:
+                objects = list(page.get_objects(max_depth=2))
+                for obj in objects:
+                    if obj.type != pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                        continue
+                    left, bottom, right, top = obj.get_bounds()
+                    if (right - left) * (top - bottom) < _SCAN_COVERS * width_pt * height_pt:
+                        continue
+                    px_width, px_height = obj.get_px_size()
+                    long_px, long_pt = max(px_width, px_height), max(right - left, top - bottom)
+                    dpi = round(long_px * _POINTS_PER_INCH / long_pt)
+                    if dpi < _MIN_SCAN_DPI:
+                        return None
+                    a, b, c, d, _, _ = obj.get_matrix().get()
+                    meta = obj.get_metadata()
+                    alone = (
+                        len(objects) == 1 and pdfium_c.FPDFPage_GetAnnotCount(page) == 0
+                        and b == 0 and c == 0 and a > 0 and d > 0
+                        and obj.get_filters(skip_simple=True) == ["DCTDecode"]
+                        and meta.colorspace in (pdfium_c.FPDF_COLORSPACE_DEVICEGRAY, pdfium_c.FPDF_COLORSPACE_DEVICERGB)
+                    )
+                    return dpi, bytes(obj.get_data(decode_simple=True)) if alone else None
+            finally:
+                page.close()
+        except pdfium.PdfiumError:
+            return None
+        return None
+
+    def _jpeg_page(self, index: int, dpi: int, jpeg: bytes) -> PageImage | None:
+        """The scan's own pixels, when its image dictionary (read by pdfplumber, cheaply) says nothing
+        changes them on the page: no /Decode inversion, no mask; None, to render instead, otherwise."""
+        if self._plumber is None:
+            return None
+        try:
+            images = self._plumber.pages[index].images
+            if len(images) != 1 or _CHANGES_PIXELS & set(images[0]["stream"].attrs):
+                return None
+            picture = Image.open(io.BytesIO(jpeg), formats=["JPEG"])
+            check_page_size(index + 1, picture.width, picture.height, self._options.max_page_pixels)
+            pixels = np.asarray(picture.convert("L"))
+        except (OSError, SyntaxError, ValueError, KeyError, IndexError):
+            return None
+        return PageImage(number=index + 1, pixels=np.ascontiguousarray(pixels), dpi=dpi)
 
     def _render(self, index: int, dpi: int) -> PageImage:
         width_pt, height_pt = self.document.get_page_size(index)

@@ -44,10 +44,13 @@ def ocr_page(page: PageImage, options: OcrOptions) -> PageOutcome:
             PageResult(page.number, text="", confidence=0.0, source="ocr-timeout", quality=_stage_notes(prepared)),
             pdf=picture_page(prepared) if options.searchable_pdf else None,
         )
+    readings, osd = 1, 0
     if options.orient and found.mean_confidence < ORIENT_BELOW_CONFIDENCE:
         try:
+            osd = 1
             degrees = preprocess.upright_rotation(prepared, deadline - time.monotonic())
             if degrees:
+                readings += 1
                 # Straighten and clean the turned original: skew measured sideways means nothing.
                 retry = preprocess.prepare(preprocess.turn(page, degrees), options)
                 second = read(retry)
@@ -59,6 +62,8 @@ def ocr_page(page: PageImage, options: OcrOptions) -> PageOutcome:
         **text_figures(found.text),
         "low_conf_words": sum(1 for c in found.confidences if c < LOW_CONFIDENCE),
         **_stage_notes(prepared),
+        "osd": float(osd),
+        "readings": float(readings),
     }
     return PageOutcome(
         PageResult(page.number, found.text, round(found.mean_confidence, 2), "ocr", quality, words=found.words),
