@@ -42,6 +42,15 @@ def _letters(word: str) -> str:
 
 def _read_name(raw: str) -> Reading | None:
     words = [w for w in re.split(r"[\s,.;:]+", raw) if w]
+    # Names are written with capitals: lower-case words before them are the label's
+    # own words read past ("người đã chết Dương Văn Trọng"); a lower-case sentence is no name.
+    lead = 0
+    while lead < len(words) and words[lead][:1].islower():
+        lead += 1
+    if lead == len(words) and len(words) >= 4:
+        return None
+    if 0 < lead < len(words):
+        words = words[lead:]
     letters: list[str] = []
     for word in words:
         clean = _letters(word)
