@@ -122,6 +122,10 @@ class Procedure(_Model):
     form_code: str | None = None
     content_markers: list[str] = []
     office: Slug
+    # Civil status may be registered at any commune (Nghị định 120/2025): a dossier
+    # addressed to a split old ward can go to its main successor. Residence,
+    # business and building are bound to a place: a split needs a person.
+    filed_anywhere: bool = False
     time_limit: TimeLimit
     sections: list[Section] = []
     fields: list[FieldSpec] = Field(min_length=1)

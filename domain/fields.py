@@ -267,8 +267,10 @@ class _Reader:
         self.every_line = every_line
         self.found: dict[str, FieldValue] = {}
         self.section = MAIN
+        self.number = 0
 
-    def read_page(self, page: PageInput) -> None:
+    def read_page(self, page: PageInput, number: int) -> None:
+        self.number = number
         rows = rows_from_words(page.words) if page.words else rows_from_text(page.text)
         height = line_height(rows)
         page_confidence = max(0.0, min(page.confidence, 100.0)) / 100
@@ -310,7 +312,7 @@ class _Reader:
         raw = _blank_words(raw)
         if not strip_value(raw):
             # The label was read and nothing is written after it: a blank, not a miss.
-            self.found[spec.name] = FieldValue("", round(confidence, 3))
+            self.found[spec.name] = FieldValue("", round(confidence, 3), self.number, self._box(page, where))
             return
         reading = read_value(spec.kind, raw)
         if reading is None:
@@ -319,7 +321,11 @@ class _Reader:
         if spec.kind == "name":
             value, quality = _consensus_marks(value, quality, self.every_line)
             value, quality = _repair_family_name(value, quality, self.catalogue)
-        self.found[spec.name] = FieldValue(value, round(confidence * quality, 3))
+        self.found[spec.name] = FieldValue(value, round(confidence * quality, 3), self.number, self._box(page, where))
+
+    @staticmethod
+    def _box(page: PageInput, where: Cell) -> tuple[float, float, float, float] | None:
+        return where.box if page.words else None  # a text-only page has line numbers, not positions
 
     def _below(self, rows: Sequence[Row], i: int, cell: Cell, height: float, labels: LabelSet,
                spec: FieldSpec) -> Cell | None:
@@ -434,7 +440,7 @@ def extract_fields(
 
     reader = _Reader(specs, sections, label_sets, catalogue, [line for page in pages for line in split_lines(page.text)])
     for page in _form_pages(pages, catalogue):
-        reader.read_page(page)
+        reader.read_page(page, next(i for i, p in enumerate(pages, 1) if p is page))
     found = reader.found
     for spec in specs:
         if spec.same_as and spec.same_as in found:

@@ -28,6 +28,8 @@ class PageInput:
 class FieldValue:
     value: str
     confidence: float  # 0..1, how sure hoso is of this value
+    page: int | None = None  # 1-based page of the dossier where it was read
+    box: tuple[float, float, float, float] | None = None  # left, top, right, bottom on that page (pixels or points)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ authority only, or OCR lost the name) leaves the decision to the address.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Mapping, Sequence
 
 from domain.catalogue import Catalogue, Place
@@ -54,14 +55,30 @@ def _addressee(pages: Sequence[PageInput], catalogue: Catalogue) -> tuple[str, P
     return None
 
 
-def _decide(office: str | None, text: str, place: Place | None, catalogue: Catalogue) -> Routing:
-    """Routing from one located text: the area's commune, or why not."""
+def _decide(office: str | None, text: str, place: Place | None, catalogue: Catalogue,
+            anywhere: bool = True, others: Sequence[Place | None] = ()) -> Routing:
+    """Routing from one located text: the area's commune, or why not.
+
+    An old unit split between several new ones goes to its main successor
+    only for a procedure that may be filed anywhere, or when another address
+    on the form names one of the successors; otherwise a person chooses.
+    """
     if place is None:
         return Routing(None, None, (catalogue.problem("xa-phuong-ngoai-danh-muc", text=_unit_words(text)),))
     notes: list[Problem] = []
     old = place.old
+    if old is not None and old.split and not anywhere and place.unit is not None:
+        candidates = (place.unit, *old.others)
+        named = [p.unit for p in others if p is not None and p.old is None and p.unit in candidates]
+        if named:
+            chosen = named[0]
+            place = Place(chosen, catalogue.commune_of(chosen), place.text, replace(old, successor=chosen, others=tuple(
+                u for u in candidates if u != chosen)))
+            old = place.old
+        else:
+            old = replace(old, successor=None, others=candidates)
     if old is not None and old.ambiguous:
-        names = ", ".join(u.full_name for u in old.others)
+        names = "; ".join(u.full_name for u in old.others)
         return Routing(None, None, (catalogue.problem("dia-chi-cu-nhieu-don-vi", old=old.text, candidates=names),))
     if old is not None and place.unit is not None:
         rest = ""
@@ -87,28 +104,32 @@ def route(
     problem: a dossier sent to the wrong commune is worse than one an
     official routes by hand.
     """
-    office = catalogue.procedure(procedure).office if procedure else None
+    entry = catalogue.procedure(procedure) if procedure else None
+    office = entry.office if entry else None
+    anywhere = entry.filed_anywhere if entry else True
+    addresses = _address_places(procedure, fields, catalogue)
     addressee = _addressee(pages, catalogue)
     if addressee is not None:
         text, place = addressee
         if place is not None or catalogue.names_a_commune(text):
-            return _decide(office, text, place, catalogue)
+            return _decide(office, text, place, catalogue, anywhere, [p for _, p in addresses])
         # The addressee names no commune (or OCR lost it): the address decides.
-    address = _address_commune(procedure, fields, catalogue)
-    if address is not None:
-        return _decide(office, *address, catalogue)
+    if addresses:
+        text, place = addresses[0]
+        return _decide(office, text, place, catalogue, anywhere, [p for _, p in addresses[1:]])
     return Routing(None, None, (catalogue.problem("khong-xac-dinh-noi-nhan"),))
 
 
-def _address_commune(
+def _address_places(
     procedure: str | None, fields: Mapping[str, FieldValue], catalogue: Catalogue
-) -> tuple[str, Place | None] | None:
-    """The first address the procedure routes by (the site, the residence...) and its unit."""
+) -> list[tuple[str, Place | None]]:
+    """The addresses the procedure routes by (the site, the residence...), in order, with their units."""
+    out = []
     for name in catalogue.procedure(procedure).address_fields if procedure else ():
         value = fields.get(name)
         if value is not None and value.value:
-            return value.value, catalogue.locate(value.value)
-    return None
+            out.append((value.value, catalogue.locate(value.value)))
+    return out
 
 
 def _unit_words(text: str) -> str:

@@ -295,6 +295,12 @@ def as_json(dossier: Dossier, *, with_pages: bool = False) -> dict[str, Any]:
         out["field_confidence"] = {
             k: v.get("confidence") for k, v in (dossier.fields or {}).items() if isinstance(v, dict)
         }
+        # Where each field was read: the dossier's page (1-based) and the box on it, when known.
+        out["field_location"] = {
+            k: {"page": v.get("page"), "box": v.get("box")}
+            for k, v in (dossier.fields or {}).items()
+            if isinstance(v, dict) and v.get("page") is not None
+        }
         out["files"] = [
             {"name": f.name, "archive_key": f.archive_key, "sha256": f.sha256, "size": f.size, "media_type": f.media_type}
             for f in dossier.files

@@ -72,6 +72,15 @@ def run_tags(record: dict[str, Any]) -> list[str]:
     return tags
 
 
+def _field_title(catalogue: Catalogue, procedure: str | None, name: str) -> str:
+    """A field as the form names it ("Họ, chữ đệm, tên người yêu cầu"), not its slug: officials read this."""
+    specs = catalogue.procedure(procedure).fields if procedure else catalogue.generic_fields
+    for spec in specs:
+        if spec.name == name:
+            return spec.title[:1].upper() + spec.title[1:]
+    return name
+
+
 def dossier_markdown(record: dict[str, Any], confidence: dict[str, float], catalogue: Catalogue, link: str | None, today: date) -> str:
     """The artifact an official reads: verdict, where it went, what is wrong, when it is due."""
     procedure = catalogue.procedure(record["procedure"]).name if record["procedure"] else "chưa nhận dạng được"
@@ -98,11 +107,15 @@ def dossier_markdown(record: dict[str, Any], confidence: dict[str, float], catal
         lines += ["", "## Vấn đề", ""]
         lines += [f"- `{p['code']}` ({p['severity']}): {markdown_escape(mask_text(p['message']))}" for p in record["problems"]]
     if record["fields"]:
-        lines += ["", "## Thông tin đọc được", "", "| trường | giá trị (đã che) | độ tin cậy |", "|---|---|---:|"]
+        where = record.get("field_location", {})
+        lines += ["", "## Thông tin đọc được", "", "| thông tin | giá trị (đã che) | độ tin cậy | đọc ở |",
+                  "|---|---|---:|---|"]
         for name, value in record["fields"].items():
             kind = _field_kind(catalogue, record["procedure"], name)
             shown = mask_by_kind(kind, str(value)) if value else ""
-            lines.append(f"| {name} | {markdown_escape(shown)} | {confidence.get(name, 0):.0%} |")
+            page = (where.get(name) or {}).get("page")
+            lines.append(f"| {_field_title(catalogue, record['procedure'], name)} | {markdown_escape(shown)} | "
+                         f"{confidence.get(name, 0):.0%} | {f'trang {page}' if page else ''} |")
     return "\n".join(lines)
 
 

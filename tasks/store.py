@@ -72,7 +72,7 @@ def store_assessment(
     all_problems = [*classification.problems, *problems, *routing.problems]
     status = decide(all_problems)
     pages = page_rows(texts, classification)
-    field_json = {k: {"value": v.value, "confidence": round(v.confidence, 3)} for k, v in fields.items()}
+    field_json = {k: _field_json(v) for k, v in fields.items()}
 
     # 1. derived objects first: if we die after this, a re-run overwrites them. Not over
     #    the objects of a run that took the dossier over (checked for good in step 2).
@@ -118,3 +118,13 @@ store_task = task(name="store", cache_policy=NO_CACHE, **IO_RETRIES)(store_asses
 
 def parse_days_off(values: list[str]) -> tuple[date, ...]:
     return tuple(date.fromisoformat(v) for v in values)
+
+
+def _field_json(value: FieldValue) -> dict[str, object]:
+    """A field as records keep it: its value, how sure hoso is, and where on which page it was read."""
+    out: dict[str, object] = {"value": value.value, "confidence": round(value.confidence, 3)}
+    if value.page is not None:
+        out["page"] = value.page
+    if value.box is not None:
+        out["box"] = list(value.box)
+    return out

@@ -127,3 +127,14 @@ def test_unknown_commune_in_the_address_needs_review(catalogue) -> None:
 def test_stray_punctuation_inside_the_commune_name(catalogue) -> None:
     routing = _route(catalogue, "tam-tru", "Kính gửi: Công an phường Long: Biên, thành phố Hà Nội")
     assert routing.commune == "phuong-long-bien"
+
+
+def test_a_split_old_ward_needs_a_person_where_the_place_binds(catalogue) -> None:
+    # Hạ Đình went mostly to Khương Đình, partly to Thanh Liệt: residence is the commune police's, by place.
+    routing = _route(catalogue, "tam-tru", "Kính gửi: Công an phường Hạ Đình, quận Thanh Xuân")
+    assert routing.office is None and [p.code for p in routing.problems] == ["dia-chi-cu-nhieu-don-vi"]
+    assert "Khương Đình" in routing.problems[0].message and "Thanh Liệt" in routing.problems[0].message
+    # The residence written on the form names one of the successors: that decides.
+    routing = _route(catalogue, "tam-tru", "Kính gửi: Công an phường Hạ Đình, quận Thanh Xuân",
+                     residence_address="số 3 ngõ 5, phường Thanh Liệt, Hà Nội")
+    assert (routing.office, routing.commune) == ("cong-an", "phuong-thanh-liet")

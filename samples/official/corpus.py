@@ -38,6 +38,9 @@ OFFICES = {"khai-sinh": "ubnd-van-phong", "ket-hon": "ubnd-van-phong", "khai-tu"
            "ho-kinh-doanh": "phong-kinh-te", "giay-phep-xay-dung": "phong-kinh-te"}
 PROCEDURES = tuple(OFFICES)
 
+#: procedures that may be filed at any commune (Nghị định 120/2025: civil status)
+FILED_ANYWHERE = frozenset({"khai-sinh", "ket-hon", "khai-tu", "xac-nhan-hon-nhan"})
+
 #: defect → (status it must lead to, problem code it must raise)
 DEFECTS: dict[str, tuple[str, str]] = {
     "thieu-giay-to": ("rejected", "thieu-giay-to-kem-theo"),
@@ -45,7 +48,7 @@ DEFECTS: dict[str, tuple[str, str]] = {
     "cmnd-9-so": ("rejected", "cmnd-het-hieu-luc"),
     "chua-du-tuoi-ket-hon": ("rejected", "chua-du-tuoi-ket-hon"),
     "ten-ho-kinh-doanh-sai": ("rejected", "ten-ho-kinh-doanh-sai"),
-    "xa-phuong-ngoai-danh-muc": ("needs_review", "xa-phuong-ngoai-danh-muc"),
+    "xa-phuong-ngoai-danh-muc": ("needs_review", "ngoai-dia-ban"),
     "dia-chi-cu-nhieu-don-vi": ("needs_review", "dia-chi-cu-nhieu-don-vi"),
     # late registration is for the official to weigh; the dossier is still routed
     "khai-sinh-qua-han": ("routed", "dang-ky-khai-sinh-qua-han"),
@@ -149,9 +152,14 @@ def _case(i: int, seed: int, procedure: str, layout: str, defect: str | None, sc
                 address = other_address
             else:
                 address = other_address if procedure != "ket-hon" else address
-    if defect in ("xa-phuong-ngoai-danh-muc", "dia-chi-cu-nhieu-don-vi"):
-        office = None
     status, problem = DEFECTS[defect] if defect else ("routed", None)
+    if defect == "dia-chi-cu-nhieu-don-vi" and procedure in FILED_ANYWHERE and old is not None:
+        # Civil status may be registered at any commune (Nghị định 120/2025): a split old ward's
+        # dossier goes to the unit that took its main part; a person chooses only where the place binds.
+        label_unit = old.successors[0]
+        status, problem = "routed", "dia-chi-cu-da-chuyen-doi"
+    elif defect in ("xa-phuong-ngoai-danh-muc", "dia-chi-cu-nhieu-don-vi"):
+        office = None
     place_unit = unit or (old.successors[0] if old else None)
     if old is not None and old_where in ("addressee", "both"):
         place = rng.choice(("Hà Nội", old.name))

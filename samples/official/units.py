@@ -153,7 +153,8 @@ def old_hanoi_wards() -> tuple[OldWard, ...]:
         for ward_key, info in wards.items():
             key = f"thanhphohanoi_{district_key}_{ward_key}"
             if key in divided:
-                news = [d["newWardKey"] for d in divided[key]]
+                # the unit that took the old ward's main part first ("isDefaultNewWard")
+                news = [d["newWardKey"] for d in sorted(divided[key], key=lambda d: not d["isDefaultNewWard"])]
             else:
                 news = whole.get(key, [])
             successors = tuple(by_key[k] for k in dict.fromkeys(news) if k in by_key)
