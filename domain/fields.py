@@ -19,9 +19,9 @@ from rapidfuzz import fuzz
 from domain.catalogue import Catalogue, FieldSpec, Section
 from domain.classify import page_title
 from domain.labels import LabelSet, split_lines, strip_value
-from domain.layout import NEXT_ROW_GAP, Cell, Row, line_height, rows_from_text, rows_from_words
+from domain.layout import NEXT_ROW_GAP, Cell, Row, WordBox, line_height, rows_from_text, rows_from_words
 from domain.model import FieldValue, PageInput
-from domain.text import fold, fold_key, is_vietnamese_word, read_number, repair_digits, squash, title_case
+from domain.text import clean_line, fold, fold_key, is_vietnamese_word, read_number, repair_digits, squash, title_case
 from domain.validators import Invalid, amount, area, find_date, land_certificate, parse_sex
 
 SECTION_MIN_SCORE = 88.0  # a heading line must read this well to open a section
@@ -275,11 +275,20 @@ class _Reader:
         height = line_height(rows)
         page_confidence = max(0.0, min(page.confidence, 100.0)) / 100
         columns: list[tuple[str, Cell]] = []
+        table: _Table | None = None
         for i, row in enumerate(rows):
             header = self._table_header(row)
             if header:
+                if table is not None:
+                    table.flush()
                 columns = header
+                table = _Table(self, header, row, height, page, page_confidence) if page.words else None
                 continue
+            if table is not None:
+                if table.take(row):
+                    continue
+                table.flush()
+                table, columns = None, []
             if columns and self._table_row(row, columns, page, page_confidence):
                 continue
             columns = []
@@ -307,6 +316,8 @@ class _Reader:
                 elif spec.kind == "text" and j == len(row.cells) - 1 and _wraps_rows(rows, i, labels, self.sections):
                     raw = f"{raw} {rows[i + 1].text}"
                 self._keep(spec, raw, page_confidence * labelled.score / 100, page, where)
+        if table is not None:
+            table.flush()
 
     def _keep(self, spec: FieldSpec, raw: str, confidence: float, page: PageInput, where: Cell) -> None:
         raw = _blank_words(raw)
@@ -376,6 +387,88 @@ class _Reader:
             if labelled.key not in self.found:
                 self._keep(self.by_name[labelled.key], cell.text, page_confidence * labelled.score / 100, page, cell)
         return matched
+
+
+class _Table:
+    """A table headed by section names, read row by row into its columns.
+
+    The row's cells (split at wide gaps) go to the section column whose
+    heading is nearest; the first cell is the label when it starts at the
+    label column's edge, and a label cell that also holds the first value
+    (the gap was narrow) is cut after the longest label it starts with. A row
+    with no label continues the record above (a value wrapped in its cell);
+    a label that is no label yet continues onto the next row ("Ngày, tháng,"
+    / "năm sinh"). The table ends at a row of running text (a word across
+    the gap between two section columns) or at the next heading.
+    """
+
+    def __init__(self, reader: _Reader, header: list[tuple[str, Cell]], row: Row, height: float,
+                 page: PageInput, page_confidence: float) -> None:
+        self.reader, self.height, self.page, self.page_confidence = reader, height, page, page_confidence
+        self.sections = [(name, (c.left + c.right) / 2) for name, c in header]
+        mids = sorted(c for _, c in self.sections)
+        # Between two section columns lies a gap no cell crosses (the label column's edge is less clear).
+        self.bounds = [(a + b) / 2 for a, b in zip(mids, mids[1:])]
+        self.label_left = row.cells[0].left
+        self.label: list[str] = []
+        self.values: dict[str, list[Cell]] = {}
+
+    def take(self, row: Row) -> bool:
+        """Take a row into the table; False when the row is not part of it."""
+        if not row.words or any(w.left < b < w.right for w in row.words for b in self.bounds):
+            return False  # running text across the columns: the table is over
+        words = list(row.words)
+        label = ""
+        first = row.cells[0]
+        if first.left <= self.label_left + 3 * self.height:
+            self.label_left = min(self.label_left, first.left)
+            inside = [w for w in words if w.left >= first.left - 0.5 and w.right <= first.right + 0.5]
+            label, spill = self._cut_label(inside)
+            words = spill + [w for w in words if w not in inside]
+        if label and (not self.label or self._matches(" ".join(self.label))):
+            self.flush()
+        if label:
+            self.label.append(label)
+        by_section: dict[str, list[WordBox]] = {}
+        for word in words:  # a value cell never crosses the gap between two section columns
+            middle = (word.left + word.right) / 2
+            name = min(self.sections, key=lambda c: abs(c[1] - middle))[0]
+            by_section.setdefault(name, []).append(word)
+        for name, group in by_section.items():
+            self.values.setdefault(name, []).append(_cell_of(group))
+        return True
+
+    def _cut_label(self, words: list[WordBox]) -> tuple[str, list[WordBox]]:
+        """The label part of a first cell's words, and the words of a value that follows it in the cell."""
+        for k in range(len(words) - 1, 0, -1):
+            if self._matches(" ".join(w.text for w in words[:k])):
+                return " ".join(w.text for w in words[:k]), words[k:]
+        return " ".join(w.text for w in words), []
+
+    def _matches(self, label: str) -> bool:
+        """Whether the text is a whole label the form prints (one hoso reads or not)."""
+        return any(self.reader.label_sets[name].is_label(label) for name, _ in self.sections)
+
+    def flush(self) -> None:
+        label = " ".join(self.label)
+        if label:
+            for name, cells in self.values.items():
+                labelled = self.reader.label_sets[name].match(label + ":")
+                if labelled is None or labelled.key == OTHER or labelled.key in self.reader.found or not cells:
+                    continue
+                text = clean_line(" ".join(c.text for c in cells))
+                where = Cell(text, min(c.left for c in cells), min(c.top for c in cells),
+                             max(c.right for c in cells), max(c.bottom for c in cells),
+                             min(c.confidence for c in cells))
+                self.reader._keep(self.reader.by_name[labelled.key], text,
+                                  self.page_confidence * labelled.score / 100, self.page, where)
+        self.label, self.values = [], {}
+
+
+def _cell_of(words: Sequence[WordBox]) -> Cell:
+    """Words of one table cell as a cell: their text and the box around them."""
+    return Cell(clean_line(" ".join(w.text for w in words)), min(w.left for w in words), min(w.top for w in words),
+                max(w.right for w in words), max(w.bottom for w in words), min(w.confidence for w in words))
 
 
 def _overlap(a: Cell, b: Cell) -> float:

@@ -62,6 +62,10 @@ class LabelSet:
                 return LabelledLine(key, score, strip_value(body[colon + 1 :]))
         return self._match_prefix(body)
 
+    def is_label(self, printed: str) -> bool:
+        """Whether the text is, as a whole, one of the labels (no value after it)."""
+        return self._match_key(printed) is not None
+
     def cut_at_label(self, value: str) -> str:
         """Cut a value where the next label on the same line begins.
 

@@ -55,6 +55,7 @@ class Row:
     cells: tuple[Cell, ...]
     top: float
     bottom: float
+    words: tuple[WordBox, ...] = ()  # left to right; empty for a row made from text
 
     @property
     def text(self) -> str:
@@ -104,7 +105,8 @@ def _row(words: list[WordBox], height: float) -> Row:
             close()
         current.append(word)
     close()
-    return Row(tuple(cells), min(w.top for w in words), max(w.bottom for w in words))
+    kept = tuple(w for w in words if not _is_leader(w.text))
+    return Row(tuple(cells), min(w.top for w in words), max(w.bottom for w in words), kept)
 
 
 def rows_from_text(text: str) -> list[Row]:

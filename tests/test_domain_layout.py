@@ -109,3 +109,24 @@ def test_the_id_as_printed_inside_an_identity_paper_line(catalogue) -> None:
                      "cấp ngày 05/07/2021")
     fields = extract_fields("khai-sinh", [page], catalogue)
     assert fields["applicant_id"].value == "022305794669"
+
+
+def test_marriage_table_with_wrapped_labels_and_values(catalogue) -> None:
+    # As the official form prints it: a narrow gap after a long label, a label over two lines,
+    # an identity paper wrapped in its cell, then running text under the table.
+    page = _page(
+        _line(0, (10, "TỜ KHAI ĐĂNG KÝ KẾT HÔN")),
+        _line(20, (30, "Thông tin"), (150, "Bên nữ"), (360, "Bên nam")),
+        _line(40, (10, "Họ, chữ đệm, tên"), (120, "Lê Thị Hoa"), (330, "Phạm Văn Nam")),
+        _line(60, (10, "Ngày, tháng,"), (120, "02/02/1998"), (330, "03/03/1995")),
+        _line(74, (10, "năm sinh")),
+        _line(94, (10, "Giấy tờ tùy thân"), (120, "Căn cước số"), (330, "Căn cước số")),
+        _line(108, (120, "001198012345 do"), (330, "001095012345 do")),
+        _line(122, (120, "Bộ Công an cấp"), (330, "Bộ Công an cấp")),
+        _line(142, (10, "Chúng tôi cam đoan những lời khai trên đây là đúng sự thật, việc kết hôn là tự nguyện")),
+    )
+    fields = extract_fields("ket-hon", [page], catalogue)
+    assert (fields["bride_name"].value, fields["groom_name"].value) == ("Lê Thị Hoa", "Phạm Văn Nam")
+    assert (fields["bride_dob"].value, fields["groom_dob"].value) == ("02/02/1998", "03/03/1995")
+    assert (fields["bride_id"].value, fields["groom_id"].value) == ("001198012345", "001095012345")
+    assert fields["bride_id"].page == 1 and fields["bride_id"].box[0] == 120
