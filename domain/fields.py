@@ -417,6 +417,8 @@ class _Table:
         """Take a row into the table; False when the row is not part of it."""
         if not row.words or any(w.left < b < w.right for w in row.words for b in self.bounds):
             return False  # running text across the columns: the table is over
+        if not row.cells:
+            return True  # a row of leaders or rules only
         words = list(row.words)
         label = ""
         first = row.cells[0]
