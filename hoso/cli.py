@@ -158,17 +158,43 @@ def run_intake(settings: Settings, *, here: bool = False) -> dict[str, int]:
 
 
 def _settled_by_children(settings: Settings, run_id: Any) -> dict[str, int]:
+    """Count the dossiers settled by the intake run's own child runs.
+
+    A child is found by its parent task run, which lives in the intake run. The child's
+    flow run row is written by the API at once, its parent task run only when the server
+    has taken in its events (Prefect 3 records task runs from events), so this waits a
+    bounded while for every parent to be known instead of trusting an early answer.
+    """
+    import time
+
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterParentFlowRunId
+    from prefect.client.schemas.filters import (
+        FlowRunFilter, FlowRunFilterParentTaskRunId, FlowRunFilterStartTime, TaskRunFilter, TaskRunFilterId,
+    )
 
     from storage import repository
     from storage.database import session_scope
 
-    children: list[str] = []
-    only_children = FlowRunFilter(parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[run_id]))
     with get_client(sync_client=True) as client:
-        while page := client.read_flow_runs(flow_run_filter=only_children, limit=200, offset=len(children)):
-            children += [str(r.id) for r in page]
+        intake_run = client.read_flow_run(run_id)
+        since = FlowRunFilterStartTime(after_=intake_run.start_time) if intake_run.start_time else None
+        candidates: dict[str, str] = {}  # child flow run id -> its parent task run id
+        subflows = FlowRunFilter(parent_task_run_id=FlowRunFilterParentTaskRunId(is_null_=False), start_time=since)
+        while page := client.read_flow_runs(flow_run_filter=subflows, limit=200, offset=len(candidates)):
+            candidates.update({str(r.id): str(r.parent_task_run_id) for r in page})
+        parents: dict[str, str] = {}  # parent task run id -> the flow run it belongs to
+        wanted = sorted(set(candidates.values()))
+        deadline = time.monotonic() + 30
+        while True:
+            for start in range(0, len(wanted), 200):
+                ids = [i for i in wanted[start : start + 200] if i not in parents]
+                if ids:
+                    found = client.read_task_runs(task_run_filter=TaskRunFilter(id=TaskRunFilterId(any_=ids)), limit=200)
+                    parents.update({str(t.id): str(t.flow_run_id) for t in found})
+            if len(parents) == len(wanted) or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+    children = [child for child, parent in candidates.items() if parents.get(parent) == str(run_id)]
     with session_scope(_db(settings)) as session:
         return repository.count_settled_by(session, children)
 
