@@ -132,7 +132,13 @@ def _read_digits(raw: str, prefer: tuple[int, ...] = ()) -> Reading | None:
 _ID_AS_PRINTED = re.compile(r"(?<![\d/.-])(\d{3}[ .]?\d{3}[ .]?\d{6}|\d{9})(?![\d/])")
 
 
+_DIGIT_BOXES = re.compile(r"[\[\]|T]")
+
+
 def _read_personal_id(raw: str) -> Reading | None:
+    if len(re.findall(r"[\[\]|]", raw)) >= 6:
+        # CT01 prints the number in a row of boxes: OCR reads their sides as brackets, bars and T.
+        raw = _DIGIT_BOXES.sub("", raw)
     # "Căn cước công dân số 001085012345 do Cục ... cấp ngày 05/07/2021": the number as printed
     # wins over digit repairs that would glue the date on.
     printed = [re.sub(r"\D", "", m) for m in _ID_AS_PRINTED.findall(raw)]
@@ -172,6 +178,17 @@ def _read_with(parse: Callable[[str], object], show: Callable[[object], str]) ->
     return read
 
 
+_LAND_SERIAL = re.compile(r"(?<![A-Za-z0-9])([A-Z]{2}\s?\d{6})(?![0-9])")
+
+
+def _read_land_cert(raw: str) -> Reading | None:
+    # "Giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở … số BX 217168": the serial in the sentence.
+    found = _LAND_SERIAL.findall(raw)
+    if len(set(found)) == 1:
+        return land_certificate(found[0]), 1.0
+    return _read_with(land_certificate, str)(raw)
+
+
 def _read_tax_code(raw: str) -> Reading | None:
     repaired, changed = repair_digits(squash(raw))
     compact = re.sub(r"[^\d\-]", "", repaired).strip("-")
@@ -195,7 +212,7 @@ _READERS: dict[str, Callable[[str], Reading | None]] = {
     "money": _read_with(amount, str),
     "count": _read_with(amount, str),
     "area": _read_with(area, lambda v: f"{v:g}"),
-    "land_cert": _read_with(land_certificate, str),
+    "land_cert": _read_land_cert,
     "tax_code": _read_tax_code,
 }
 
@@ -310,10 +327,12 @@ class _Reader:
                     following = row.cells[j + 1] if j + 1 < len(row.cells) else None
                     if following is not None and labels.match(following.text) is None:
                         raw, where, skip = following.text, following, j + 1
+                    elif spec.kind == "text" and (items := _sub_items(rows, i)):
+                        raw = items  # "Địa chỉ trụ sở:" over "Số nhà…: …", "Xã/Phường/Thị trấn: …" rows
                     else:
                         below = self._below(rows, i, cell, height, labels, spec)
                         raw, where = (below.text, below) if below is not None else ("", cell)
-                elif spec.kind == "text" and j == len(row.cells) - 1 and _wraps_rows(rows, i, labels, self.sections):
+                elif spec.kind in ("text", "land_cert") and j == len(row.cells) - 1 and _wraps_rows(rows, i, labels, self.sections):
                     raw = f"{raw} {rows[i + 1].text}"
                 self._keep(spec, raw, page_confidence * labelled.score / 100, page, where)
         if table is not None:
@@ -465,6 +484,26 @@ class _Table:
                 self.reader._keep(self.reader.by_name[labelled.key], text,
                                   self.page_confidence * labelled.score / 100, self.page, where)
         self.label, self.values = [], {}
+
+
+def _sub_items(rows: Sequence[Row], i: int) -> str:
+    """The values of the part-rows under a label ("Xã/Phường/Thị trấn: …"), joined as one address.
+
+    Older forms (Thông tư 01/2021) print an address as rows of sub-labels
+    that list the alternatives with slashes; their values, in order, are the
+    address.
+    """
+    parts: list[str] = []
+    for row in rows[i + 1 : i + 5]:
+        found = []
+        for cell in row.cells:
+            label, colon, value = cell.text.partition(":")
+            if colon and "/" in label and len(label) < 60:
+                found.append(strip_value(value))
+        if not found:
+            break
+        parts += [v for v in found if v]
+    return ", ".join(parts)
 
 
 def _cell_of(words: Sequence[WordBox]) -> Cell:

@@ -38,9 +38,12 @@ def split_lines(text: str) -> list[str]:
     return [line for line in (clean_line(raw) for raw in text.splitlines()) if line]
 
 
+_FOOTNOTE = re.compile(r"^\s*\(\d{1,2}\)")
+
+
 def strip_value(value: str) -> str:
-    """Drop dotted leaders and punctuation OCR leaves around a value."""
-    value = _LEADERS.sub(" ", value)
+    """Drop dotted leaders, punctuation OCR leaves around a value, and the form's footnote mark ("(3)")."""
+    value = _LEADERS.sub(" ", _FOOTNOTE.sub("", value))
     return value.strip(" .:;,_-–|\t")
 
 
