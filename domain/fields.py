@@ -10,6 +10,7 @@ that falls with every repair, so that the rules know when to ask a person.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 import unicodedata
 from collections import Counter
 from typing import Callable, Sequence
@@ -340,6 +341,8 @@ class _Reader:
 
     def _keep(self, spec: FieldSpec, raw: str, confidence: float, page: PageInput, where: Cell) -> None:
         raw = _blank_words(raw)
+        if spec.kind == "name":
+            raw = _before_leaders(raw)  # what follows a name's leaders is specks, not the name
         if not strip_value(raw):
             # The label was read and nothing is written after it: a blank, not a miss.
             self.found[spec.name] = FieldValue("", round(confidence, 3), self.number, self._box(page, where))
@@ -365,17 +368,19 @@ class _Reader:
         row = rows[i + 1]
         if row.top - rows[i].bottom > NEXT_ROW_GAP * height:
             return None
-        under = [c for c in row.cells if c.right > cell.left and c.left < max(cell.right, cell.left + 10 * height)]
-        if len(under) != 1 and len(row.cells) != 1:
+        # The value starts under the label; specks and leaders printed under it may follow as more cells.
+        under = [c for c in row.cells if cell.left - 2 * height <= c.left <= cell.left + 6 * height]
+        if not under:
             return None
-        candidate = under[0] if under else row.cells[0]
+        candidate = min(under, key=lambda c: c.left)
         if labels.match(candidate.text) is not None or _section_of(candidate.text, self.sections, MAIN) != MAIN:
             return None
-        if ":" in candidate.text or read_value(spec.kind, candidate.text) is None:
+        text = _before_leaders(candidate.text)
+        if ":" in text or read_value(spec.kind, text) is None:
             return None
-        if spec.kind == "name" and not _looks_like_name(candidate.text):
+        if spec.kind == "name" and not _looks_like_name(text):
             return None
-        return candidate
+        return replace(candidate, text=text)
 
     def _table_header(self, row: Row) -> list[tuple[str, Cell]]:
         """Columns of a table headed by section names ("Thông tin | Bên nữ | Bên nam")."""
@@ -523,6 +528,15 @@ _BLANK_WORDS = re.compile(r"\((?:nếu có|neu co|nếu có\)|ghi rõ[^)]*)\)", 
 def _blank_words(raw: str) -> str:
     """A value with the form's own hints taken out: "(nếu có)" is print, not an answer."""
     return _BLANK_WORDS.sub(" ", raw)
+
+
+_LEADER_RUN = re.compile(r"[.…_]{3,}")
+
+
+def _before_leaders(text: str) -> str:
+    """A value up to the dotted leaders that follow it (OCR reads what is printed after them as specks)."""
+    head = _LEADER_RUN.split(text, maxsplit=1)[0].strip()
+    return head or text
 
 
 def _looks_like_name(text: str) -> bool:
