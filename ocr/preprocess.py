@@ -31,7 +31,11 @@ cv2.setNumThreads(1)
 # Skew is measured on a copy about this wide: lines stay distinct, the search stays cheap.
 _SKEW_WIDTH = 1000
 _SKEW_RANGE = 10.0  # degrees either way; beyond that a page is sideways, which orientation handles
-_SKEW_MIN = 0.3  # below this, rotating costs more sharpness than the skew costs accuracy
+# Below this, Tesseract's own line finding copes: measured on sparse forms and dense pages at 300 dpi,
+# reading a page skewed 0.5-2° unstraightened gave the same CER (0.0-0.06 %) at no cost, where
+# straightening it cost 0.08 CPU-s of Python (a 9-megapixel warp) and no less Tesseract; at 3° the
+# unstraightened page lost 0.1 % of its characters and at 4° 5 %.
+_SKEW_MIN = 2.0
 _SKEW_MAX_POINTS = 60_000
 _SKEW_MIN_GAIN = 1.05  # the best angle's score over the unrotated score, to tell text from noise
 
@@ -70,7 +74,7 @@ def deskew(page: PageImage) -> PageImage:
     """Straighten a page scanned a few degrees off; the angle comes from the text lines themselves."""
     angle = estimate_skew(page.pixels)
     if abs(angle) < _SKEW_MIN:
-        return page
+        return page.with_pixels(page.pixels, skew=round(-angle, 2))
     height, width = page.pixels.shape
     rotation = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
     # Grow the canvas so no corner of the page is cut off.
@@ -83,7 +87,7 @@ def deskew(page: PageImage) -> PageImage:
         page.pixels, rotation, (new_width, new_height),
         flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT, borderValue=paper,
     )
-    return page.with_pixels(straight, deskew_angle=round(-angle, 2))
+    return page.with_pixels(straight, skew=round(-angle, 2), deskew_angle=round(-angle, 2))
 
 
 def estimate_skew(pixels: np.ndarray) -> float:
