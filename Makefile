@@ -46,7 +46,7 @@ test: install
 	OMP_THREAD_LIMIT=1 $(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; [ $$rc -eq 5 ] && exit 0; exit $$rc
 
 bench: install
-	$(BIN)/hoso bench accuracy && $(BIN)/hoso bench ocr && $(BIN)/hoso bench subflows && $(BIN)/hoso bench load
+	$(BIN)/hoso bench accuracy && $(BIN)/hoso bench ocr --library-only && $(BIN)/hoso bench ocr && $(BIN)/hoso bench subflows && $(BIN)/hoso bench load
 
 clean:
 	rm -rf $(VENV) .hoso *.egg-info

@@ -28,8 +28,7 @@ import os
 import random
 import resource
 import subprocess
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -170,33 +169,20 @@ def _one_page(data: bytes, index: int, truth: str) -> tuple[bytes, str]:
     return buffer.getvalue(), truth
 
 
-def plain(pages: list[BenchPage], languages: str) -> Measured:
+def plain_page(page: BenchPage, languages: str) -> tuple[float, str]:
+    """CPU-seconds of ``OMP_THREAD_LIMIT=1 tesseract PAGE - -l LANGUAGES`` and its text."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    measured = Measured()
-    for page in pages:
-        before = _children()
-        done = subprocess.run(["tesseract", str(page.picture), "-", "-l", languages], env=env, capture_output=True, check=True)
-        spent = _children() - before
-        measured.tesseract += spent
-        measured.cpu += spent
-        measured.texts.append(done.stdout.decode("utf-8"))
-    return measured
+    before = _children()
+    done = subprocess.run(["tesseract", str(page.picture), "-", "-l", languages], env=env, capture_output=True, check=True)
+    return _children() - before, done.stdout.decode("utf-8")
 
 
-def library(pages: list[BenchPage], options: OcrOptions, on_page: Callable[[BenchPage, object], None] | None = None) -> Measured:
-    measured = Measured()
-    for page in pages:
-        data = page.file.read_bytes()
-        children, own = _children(), _own()
-        result = read_document(data, options)
-        tesseract, python = _children() - children, _own() - own
-        measured.tesseract += tesseract
-        measured.python += python
-        measured.cpu += tesseract + python
-        measured.texts.append(result.text)
-        if on_page:
-            on_page(page, result)
-    return measured
+def library_page(page: BenchPage, options: OcrOptions) -> tuple[float, float, object]:
+    """(Tesseract children's CPU-s, this process's CPU-s, DocumentResult) of ``read_document`` on the page's file."""
+    data = page.file.read_bytes()
+    children, own = _children(), _own()
+    result = read_document(data, options)
+    return _children() - children, _own() - own, result
 
 
 def run_library_bench(out: Path, per_kind: int, options: OcrOptions, seed: int = 13) -> str:
@@ -217,15 +203,29 @@ def run_library_bench(out: Path, per_kind: int, options: OcrOptions, seed: int =
             s["second"] += q.get("readings", 1) > 1
 
     by_kind = {kind: [p for p in pages if p.kind == kind] for kind in KINDS}
-    figures: dict[str, dict[str, Measured]] = {}
-    for kind, group in by_kind.items():
-        figures[kind] = {
-            "plain vie": plain(group, "vie"),
-            "plain vie+eng": plain(group, "vie+eng"),
-            f"library {options.languages}": library(group, options, count),
-            f"library {other}": library(group, _with_languages(options, other)),
-        }
     mine, alt = f"library {options.languages}", f"library {other}"
+    no_pdf = "library without the searchable PDF"
+    variants = ("plain vie", mine, "plain vie+eng", alt) + ((no_pdf,) if options.searchable_pdf else ())
+    figures: dict[str, dict[str, Measured]] = {kind: {name: Measured() for name in variants} for kind in KINDS}
+    # Page by page, every variant in turn: the load of the shared machine then weighs on all alike.
+    for page in pages:
+        for name in variants:
+            if name == no_pdf and page.kind not in ("sparse-clean", "dense-clean"):
+                continue  # the extra outputs' cost, measured where they weigh most: clean pages
+            if name.startswith("plain"):
+                tesseract, text = plain_page(page, name.split()[1])
+                python = 0.0
+            else:
+                chosen = {mine: options, alt: _with_languages(options, other)}.get(name) or replace(options, searchable_pdf=False)
+                tesseract, python, result = library_page(page, chosen)
+                text = result.text  # type: ignore[attr-defined]
+                if name == mine:
+                    count(page, result)
+            m = figures[page.kind][name]
+            m.tesseract += tesseract
+            m.python += python
+            m.cpu += tesseract + python
+            m.texts.append(text)
 
     def per_page(kind: str, name: str) -> float:
         return figures[kind][name].cpu / len(by_kind[kind])
@@ -265,6 +265,13 @@ def run_library_bench(out: Path, per_kind: int, options: OcrOptions, seed: int =
         f"| all | {n} | {total[mine] / n:.3f} | {total['plain vie'] / n:.3f} | {total[mine] / total['plain vie']:.2f}× "
         f"| {total['plain vie+eng'] / n:.3f} | {total[alt] / n:.3f} | | | | |"
     )
+    if options.searchable_pdf:
+        clean = [k for k in ("sparse-clean", "dense-clean")]
+        with_pdf = sum(figures[k][mine].cpu for k in clean)
+        without = sum(figures[k][no_pdf].cpu for k in clean)
+        lines += ["", f"extra outputs (TSV for the confidences and the searchable PDF page, from the same Tesseract run), on the "
+                      f"clean pages: {with_pdf / sum(len(by_kind[k]) for k in clean):.3f} CPU-s/page with the searchable PDF, "
+                      f"{without / sum(len(by_kind[k]) for k in clean):.3f} without ({with_pdf / without - 1:+.1%})"]
     heavy = [p for p in by_kind["dense-degraded"] if p.heavy]
     if heavy:
         lines += ["", f"heavily degraded dense pages ({len(heavy)}): CER library {_pct(error('dense-degraded', mine, True))}, "
@@ -281,8 +288,6 @@ def run_library_bench(out: Path, per_kind: int, options: OcrOptions, seed: int =
 
 
 def _with_languages(options: OcrOptions, languages: str) -> OcrOptions:
-    from dataclasses import replace
-
     return replace(options, languages=languages)
 
 

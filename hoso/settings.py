@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     extra_days_off: list[str] = Field(default_factory=list, description="ISO dates closed besides public holidays")
 
     # OCR
-    ocr_languages: str = "vie+eng"
+    ocr_languages: str = Field("vie", description="Tesseract languages; vie+eng measured no better on the corpora and 15-20 % dearer (README, Benchmarks)")
     ocr_dpi: int = Field(300, ge=100, le=600)
     ocr_page_timeout_s: float = Field(120.0, gt=0)
     ocr_max_pages: int = Field(50, ge=1)

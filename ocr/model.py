@@ -16,14 +16,14 @@ from ocr.words import Word
 PageSource = Literal["text-layer", "ocr", "ocr-timeout"]
 
 # Bump when a change to this library's code changes what it reads from the same bytes.
-PIPELINE_REVISION = 2  # 2: pages carry their words with boxes
+PIPELINE_REVISION = 3  # 2: scanned PDF pages at their own resolution, deskew from 2°, OSD/readings notes; 3: pages carry their words with boxes
 
 
 @dataclass(frozen=True, slots=True)
 class OcrOptions:
     """Everything that changes OCR output; validated once at the edge (settings)."""
 
-    languages: str = "vie+eng"
+    languages: str = "vie"  # measured against vie+eng: same CER on the corpora, 15-20 % less Tesseract CPU (README)
     dpi: int = 300
     page_timeout_s: float = 60.0
     max_pages: int = 50

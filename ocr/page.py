@@ -23,6 +23,8 @@ class PageImage:
     pixels: np.ndarray  # 2-D uint8 greyscale, dark ink on light paper
     dpi: int
     notes: dict[str, float] = field(default_factory=dict)
+    # (left, top, full width, full height) in pixels when the pixels are a crop of a larger page
+    frame: tuple[int, int, int, int] | None = None
 
     def with_pixels(self, pixels: np.ndarray, **notes: float) -> PageImage:
         return replace(self, pixels=np.ascontiguousarray(pixels), notes={**self.notes, **notes})

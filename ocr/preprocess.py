@@ -14,6 +14,7 @@ milliseconds against ~0.8 s of recognition per A4 page).
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -31,7 +32,11 @@ cv2.setNumThreads(1)
 # Skew is measured on a copy about this wide: lines stay distinct, the search stays cheap.
 _SKEW_WIDTH = 1000
 _SKEW_RANGE = 10.0  # degrees either way; beyond that a page is sideways, which orientation handles
-_SKEW_MIN = 0.3  # below this, rotating costs more sharpness than the skew costs accuracy
+# Below this, Tesseract's own line finding copes: measured on sparse forms and dense pages at 300 dpi,
+# reading a page skewed 0.5-2° unstraightened gave the same CER (0.0-0.06 %) at no cost, where
+# straightening it cost 0.08 CPU-s of Python (a 9-megapixel warp) and no less Tesseract; at 3° the
+# unstraightened page lost 0.1 % of its characters and at 4° 5 %.
+_SKEW_MIN = 2.0
 _SKEW_MAX_POINTS = 60_000
 _SKEW_MIN_GAIN = 1.05  # the best angle's score over the unrotated score, to tell text from noise
 
@@ -40,6 +45,10 @@ _NOISE_DIRTY = 6.0  # estimated sensor-noise sigma (grey levels) above which a p
 _UNEVEN_DIRTY = 30  # paper brightness spread (grey levels) across the page that calls for flattening
 _PAPER_DARK = 215  # paper darker than this is cleaned even if it is flat and quiet
 _NOISE_MASK = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], dtype=np.float32)
+
+# --- crop -----------------------------------------------------------------------
+_CROP_PAD_IN = 0.15  # blank paper kept around the text, inches
+_CROP_WORTH = 0.85  # crop only when it removes more than this share of the page
 
 # --- orientation --------------------------------------------------------------
 _OSD_MIN_CONFIDENCE = 1.5  # weaker answers are guesses; the re-read is compared anyway
@@ -51,7 +60,31 @@ def prepare(page: PageImage, options: OcrOptions) -> PageImage:
         page = clean(page)  # first: shading and noise hide the text lines deskew measures
     if options.deskew:
         page = deskew(page)
-    return page
+    return crop(page)  # last: straightening moves the text
+
+
+def crop(page: PageImage) -> PageImage:
+    """Cut the blank paper around the text: Tesseract's layout analysis walks every pixel.
+
+    Measured on sparse forms: 13 % less Tesseract CPU, the same text.  The
+    offset is noted (``crop_x``, ``crop_y``, pixels) so the searchable PDF
+    page puts the text back where it was on the full page.
+    """
+    pixels = page.pixels
+    height, width = pixels.shape
+    factor = max(1, round(width / _SKEW_WIDTH))
+    small = cv2.resize(pixels, None, fx=1 / factor, fy=1 / factor, interpolation=cv2.INTER_AREA)
+    _, ink = cv2.threshold(cv2.GaussianBlur(small, (0, 0), 1.0), 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    rows, cols = np.flatnonzero(ink.sum(axis=1) >= 2), np.flatnonzero(ink.sum(axis=0) >= 2)
+    if rows.size == 0 or cols.size == 0:
+        return page
+    pad = round(_CROP_PAD_IN * page.dpi)
+    top, bottom = max(0, rows[0] * factor - pad), min(height, (rows[-1] + 1) * factor + pad)
+    left, right = max(0, cols[0] * factor - pad), min(width, (cols[-1] + 1) * factor + pad)
+    if (bottom - top) * (right - left) > _CROP_WORTH * height * width:
+        return page
+    cropped = page.with_pixels(pixels[top:bottom, left:right], crop_x=float(left), crop_y=float(top))
+    return replace(cropped, frame=(int(left), int(top), width, height))
 
 
 def upright_rotation(page: PageImage, timeout_s: float) -> int:
@@ -70,7 +103,7 @@ def deskew(page: PageImage) -> PageImage:
     """Straighten a page scanned a few degrees off; the angle comes from the text lines themselves."""
     angle = estimate_skew(page.pixels)
     if abs(angle) < _SKEW_MIN:
-        return page
+        return page.with_pixels(page.pixels, skew=round(-angle, 2))
     height, width = page.pixels.shape
     rotation = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
     # Grow the canvas so no corner of the page is cut off.
@@ -83,7 +116,7 @@ def deskew(page: PageImage) -> PageImage:
         page.pixels, rotation, (new_width, new_height),
         flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT, borderValue=paper,
     )
-    return page.with_pixels(straight, deskew_angle=round(-angle, 2))
+    return page.with_pixels(straight, skew=round(-angle, 2), deskew_angle=round(-angle, 2))
 
 
 def estimate_skew(pixels: np.ndarray) -> float:

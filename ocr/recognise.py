@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ocr import engine, preprocess
 from ocr.model import OcrOptions, PageResult
 from ocr.page import PageImage
-from ocr.searchable import picture_page
+from ocr.searchable import on_full_page, picture_page
 from ocr.text import text_figures
 
 # Words Tesseract is less sure of than this are counted as doubtful in the quality figures.
@@ -42,7 +42,7 @@ def ocr_page(page: PageImage, options: OcrOptions) -> PageOutcome:
     except engine.EngineTimeout:
         return PageOutcome(
             PageResult(page.number, text="", confidence=0.0, source="ocr-timeout", quality=_stage_notes(prepared)),
-            pdf=picture_page(prepared) if options.searchable_pdf else None,
+            pdf=on_full_page(picture_page(prepared), prepared) if options.searchable_pdf else None,
         )
     readings, osd = 1, 0
     if options.orient and found.mean_confidence < ORIENT_BELOW_CONFIDENCE:
@@ -67,7 +67,7 @@ def ocr_page(page: PageImage, options: OcrOptions) -> PageOutcome:
     }
     return PageOutcome(
         PageResult(page.number, found.text, round(found.mean_confidence, 2), "ocr", quality, words=found.words),
-        pdf=found.pdf,
+        pdf=on_full_page(found.pdf, prepared) if found.pdf is not None else None,
     )
 
 

@@ -29,6 +29,34 @@ def picture_page(page: PageImage) -> bytes:
     return buffer.getvalue()
 
 
+def on_full_page(pdf: bytes, page: PageImage) -> bytes:
+    """A one-page PDF of a cropped page, put back at its place on a page of the full size.
+
+    Tesseract reads the crop (cheaper) and writes its page the crop's size;
+    the searchable copy keeps the scan's page size, the cut margins blank.
+    """
+    if page.frame is None:
+        return pdf
+    left, top, full_width, full_height = page.frame
+    scale = 72 / page.dpi
+    height = page.pixels.shape[0]
+    with PDFIUM:
+        source = pdfium.PdfDocument(pdf)
+        placed = pdfium.PdfDocument.new()
+        try:
+            target = placed.new_page(full_width * scale, full_height * scale)
+            form = source.page_as_xobject(0, placed).as_pageobject()
+            form.transform(pdfium.PdfMatrix().translate(left * scale, (full_height - top - height) * scale))
+            target.insert_obj(form)
+            target.gen_content()
+            buffer = io.BytesIO()
+            placed.save(buffer)
+            return buffer.getvalue()
+        finally:
+            placed.close()
+            source.close()
+
+
 def merge_pages(outcomes: Sequence[PageOutcome], source: pdfium.PdfDocument | None) -> bytes:
     """One PDF in page order; ``source`` supplies the pages that were read from their own text layer."""
     with PDFIUM:

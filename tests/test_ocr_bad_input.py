@@ -68,5 +68,9 @@ def test_decompression_bomb_is_refused_without_allocating_it() -> None:
 
 
 def test_pixel_limit_applies_to_rendered_pdf_pages() -> None:
+    # A page with (almost) no text layer is rendered at the configured resolution: 1200 dpi is far too many pixels.
     with pytest.raises(TooLarge):
-        read_document(image_pdf([SMALL_PAGE]), OcrOptions(dpi=1200, max_page_pixels=1_000_000))
+        read_document(text_layer_pdf([("x",)]), OcrOptions(dpi=1200, max_page_pixels=1_000_000))
+    # A scan is read at its own resolution (300 dpi here), and that too is checked against the limit.
+    with pytest.raises(TooLarge):
+        read_document(image_pdf([SMALL_PAGE]), OcrOptions(dpi=1200, max_page_pixels=SMALL_PAGE.width * SMALL_PAGE.height // 2))

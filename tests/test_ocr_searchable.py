@@ -78,7 +78,7 @@ def test_page_out_of_time_still_has_its_picture_in_the_searchable_pdf() -> None:
 def test_version_names_everything_that_changes_output() -> None:
     base = OcrOptions()
     changed = [
-        OcrOptions(languages="vie"),
+        OcrOptions(languages="vie+eng"),
         OcrOptions(dpi=200),
         OcrOptions(orient=False),
         OcrOptions(deskew=False),

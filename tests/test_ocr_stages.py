@@ -1,0 +1,119 @@
+"""Per-page stage decisions: a clean sparse form pays for no stage it does not need; a bad scan gets them.
+
+What a page costs is decided by cheap measurements (noise and paper estimates,
+the skew of the text lines, the confidence of the first reading): these tests
+read real pages with real Tesseract and check, from the quality notes the
+library leaves on every page, which stages ran.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+
+import numpy as np
+from PIL import Image
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
+
+from bench.sparse import form_picture, sparse_form
+from ocr import OcrOptions, read_document
+from ocr.pdf import PdfSource
+from ocr.text import character_error_rate
+from tests.ocr_pages import rotate, scanned
+
+OPTIONS = OcrOptions(languages="vie")
+
+
+def _form(seed: int = 3, dpi: int = 300) -> tuple[Image.Image, str]:
+    form = sparse_form(random.Random(seed))
+    return form_picture(form, dpi), "\n".join(form.lines)
+
+
+def _png(picture: Image.Image, dpi: int = 300) -> bytes:
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG", dpi=(dpi, dpi))
+    return buffer.getvalue()
+
+
+def _scan_pdf(picture: Image.Image, dpi: int) -> bytes:
+    """An image-only PDF holding a JPEG at ``dpi``, as a scan station writes it."""
+    jpeg = io.BytesIO()
+    picture.save(jpeg, "JPEG", quality=90)
+    buffer = io.BytesIO()
+    width, height = picture.width * 72 / dpi, picture.height * 72 / dpi
+    pdf = canvas.Canvas(buffer, pagesize=(width, height))
+    pdf.drawImage(ImageReader(io.BytesIO(jpeg.getvalue())), 0, 0, width, height)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def test_clean_sparse_form_runs_no_clean_up_no_deskew_no_osd_and_one_reading() -> None:
+    picture, truth = _form()
+    light = scanned(picture, blur=0.4, noise=3, paper=242, ink=30)
+
+    (page,) = read_document(_png(light), OPTIONS).pages
+
+    q = page.quality
+    assert (q["cleaned"], q["deskew_angle"], q["rotated"]) == (0, 0, 0)
+    assert q["osd"] == 0 and q["readings"] == 1
+    assert q["noise"] < 6 and abs(q["skew"]) < 2
+    assert character_error_rate(truth, page.text) < 0.02, page.text
+
+
+def test_skewed_noisy_form_is_cleaned_and_straightened() -> None:
+    picture, truth = _form(seed=4)
+    bad = scanned(rotate(picture, 3.5), blur=1.2, noise=30, paper=215, ink=60)
+
+    (page,) = read_document(_png(bad), OPTIONS).pages
+
+    q = page.quality
+    assert q["cleaned"] == 1
+    assert abs(q["deskew_angle"] - 3.5) < 0.5
+    assert q["readings"] == 1
+    assert character_error_rate(truth, page.text) < 0.03, page.text
+
+
+def test_slight_skew_is_left_to_tesseract() -> None:
+    picture, truth = _form(seed=5)
+
+    (page,) = read_document(_png(rotate(picture, 1.0)), OPTIONS).pages
+
+    assert page.quality["deskew_angle"] == 0
+    assert 0.5 < page.quality["skew"] < 1.5  # measured, and judged not worth a 9-megapixel warp
+    assert character_error_rate(truth, page.text) < 0.02, page.text
+
+
+def test_upside_down_form_gets_osd_and_a_second_reading() -> None:
+    picture, truth = _form(seed=6)
+
+    (page,) = read_document(_png(rotate(picture, 180)), OPTIONS).pages
+
+    assert page.quality["osd"] == 1 and page.quality["readings"] == 2
+    assert page.quality["rotated"] == 180
+    assert character_error_rate(truth, page.text) < 0.02, page.text
+
+
+def test_scanned_pdf_page_is_read_at_the_scans_own_resolution() -> None:
+    picture, truth = _form(seed=7, dpi=200)
+    data = _scan_pdf(picture, 200)
+
+    with PdfSource(data, OPTIONS) as pdf:
+        image = pdf.rasterise(0)
+    (page,) = read_document(data, OPTIONS).pages
+
+    assert image.dpi == 200 and image.pixels.shape == (picture.height, picture.width)
+    assert np.abs(image.pixels.astype(int) - np.asarray(picture, dtype=int)).mean() < 3  # the JPEG's own pixels
+    assert page.source == "ocr"
+    assert character_error_rate(truth, page.text) < 0.02, page.text
+
+
+def test_scan_below_150_dpi_is_rendered_at_the_configured_resolution() -> None:
+    picture, _ = _form(seed=8, dpi=100)  # below the lowest scan resolution trusted as such
+    data = _scan_pdf(picture, 100)
+
+    with PdfSource(data, OPTIONS) as pdf:
+        image = pdf.rasterise(0)
+
+    assert image.dpi == OPTIONS.dpi
