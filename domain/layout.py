@@ -72,16 +72,22 @@ def rows_from_words(words: Sequence[WordBox]) -> list[Row]:
     if not usable:
         return []
     height = median(w.bottom - w.top for w in usable)
+    # Words are chained left to right onto the row whose last word stands level with them, so a
+    # line scanned a degree or two off (not worth a deskew) stays one row end to end.
     bands: list[list[WordBox]] = []
-    middles: list[float] = []
-    for word in sorted(usable, key=lambda w: (w.top + w.bottom) / 2):
+    for word in sorted(usable, key=lambda w: (w.left, w.top)):
         middle = (word.top + word.bottom) / 2
-        if bands and abs(middle - middles[-1]) <= ROW_OVERLAP * height:
-            bands[-1].append(word)
-            middles[-1] = sum((w.top + w.bottom) / 2 for w in bands[-1]) / len(bands[-1])
-        else:
+        best, distance = None, ROW_OVERLAP * height
+        for band in bands:
+            last = band[-1]
+            gap = abs((last.top + last.bottom) / 2 - middle)
+            if last.right <= word.left + height and gap <= distance:
+                best, distance = band, gap
+        if best is None:
             bands.append([word])
-            middles.append(middle)
+        else:
+            best.append(word)
+    bands.sort(key=lambda band: min((w.top + w.bottom) / 2 for w in band))
     return [_row(sorted(band, key=lambda w: w.left), height) for band in bands]
 
 
