@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 from domain.catalogue import Catalogue
 from domain.labels import split_lines
 from domain.model import Classification, PageInput, Problem
+from domain.layout import top_down_text
 from domain.text import caps_letters, fold_key
 
 TITLE_LINES = 25  # titles sit near the top; the body may quote them
@@ -129,7 +130,7 @@ def _content_procedure(text: str, slugs: Sequence[str], catalogue: Catalogue) ->
 
 def classify(pages: Sequence[PageInput], catalogue: Catalogue) -> Classification:
     """The procedure of a dossier, what each page is, and what is unclear."""
-    titles = [page_title(page.text, catalogue) for page in pages]
+    titles = [page_title(top_down_text(page.text, page.words), catalogue) for page in pages]
     problems: list[Problem] = []
     page_kinds = tuple(t.kind for t in titles)
 

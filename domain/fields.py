@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 from domain.catalogue import Catalogue, FieldSpec, Section
 from domain.classify import page_title
 from domain.labels import LabelSet, split_lines, strip_value
-from domain.layout import NEXT_ROW_GAP, Cell, Row, WordBox, line_height, rows_from_text, rows_from_words
+from domain.layout import NEXT_ROW_GAP, Cell, Row, WordBox, line_height, rows_from_text, rows_from_words, top_down_text
 from domain.model import FieldValue, PageInput
 from domain.text import clean_line, fold, fold_key, is_vietnamese_word, read_number, repair_digits, squash, title_case
 from domain.validators import Invalid, amount, area, find_date, land_certificate, parse_sex
@@ -249,7 +249,7 @@ def _section_of(line: str, sections: Sequence[Section], current: str) -> str:
 
 def _form_pages(pages: Sequence[PageInput], catalogue: Catalogue) -> list[PageInput]:
     """The pages that hold the form: all but recognised attachments."""
-    kept = [p for p in pages if page_title(p.text, catalogue).kind in ("form", "unknown")]
+    kept = [p for p in pages if page_title(top_down_text(p.text, p.words), catalogue).kind in ("form", "unknown")]
     return kept or list(pages)
 
 

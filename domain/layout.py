@@ -133,3 +133,15 @@ def rows_from_text(text: str) -> list[Row]:
 
 def line_height(rows: Sequence[Row]) -> float:
     return median(r.bottom - r.top for r in rows) if rows else 1.0
+
+
+def top_down_text(text: str, words: Sequence[WordBox]) -> str:
+    """The page's lines in the order they stand on the page, from the boxes when there are any.
+
+    Tesseract gives its text block by block, and on some layouts a block from
+    the foot of the page comes before the title: what is "at the top" must
+    come from where the words stand.
+    """
+    if not words:
+        return text
+    return "\n".join(" ".join(c.text for c in row.cells) for row in rows_from_words(words))
