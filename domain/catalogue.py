@@ -19,11 +19,10 @@ from typing import Annotated, Any, Literal, Mapping, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from rapidfuzz import fuzz
 
 from domain.model import Problem, Severity
 from domain.text import fold, fold_key, nfc, squash
-from domain.units import AdminUnits, OldUnit, Unit, UnitMatch, official_units, unit_phrases
+from domain.units import AdminUnits, OldUnit, Unit, official_units, unit_phrases
 from hoso.errors import CatalogueError
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]

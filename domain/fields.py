@@ -577,7 +577,6 @@ def extract_fields(
     else:
         entry = catalogue.procedure(procedure)
         specs, sections = entry.fields, entry.sections
-    by_name = {s.name: s for s in specs}
     others = [(OTHER, label) for label in catalogue.other_labels]
     # One label set per part of the form: "Ngày, tháng, năm sinh" is the
     # applicant's at the top and the child's below the child marker.
