@@ -128,6 +128,27 @@ def _content_procedure(text: str, slugs: Sequence[str], catalogue: Catalogue) ->
     return slug, best
 
 
+# What the last page of every form says: the declarant's pledge and the signature block.
+_FORM_ENDINGS = ("tôi cam đoan", "chúng tôi cam đoan", "tôi cam kết", "ký, ghi rõ họ", "ký và ghi rõ họ",
+                 "ký, ghi họ tên", "người yêu cầu", "người làm đơn", "người kê khai", "làm tại")
+
+
+def _with_continuations(kinds: tuple[str, ...], pages: Sequence[PageInput]) -> tuple[str, ...]:
+    """Pages with no title that carry on the form before them are the form's ("form"), not unknown pages.
+
+    A two-page form's second page starts mid-form ("Năm sinh: 1996 / Nơi cư
+    trú: …") and ends with the pledge and signature; warning that it is an
+    unrecognised page sends an official to look at a page that is fine.
+    """
+    out = list(kinds)
+    for i in range(1, len(out)):
+        if out[i] == "unknown" and out[i - 1] == "form":
+            body = fold_key(pages[i].text)
+            if any(fold_key(ending) in body for ending in _FORM_ENDINGS):
+                out[i] = "form"
+    return tuple(out)
+
+
 def classify(pages: Sequence[PageInput], catalogue: Catalogue) -> Classification:
     """The procedure of a dossier, what each page is, and what is unclear."""
     titles = [page_title(top_down_text(page.text, page.words), catalogue) for page in pages]
@@ -163,6 +184,7 @@ def classify(pages: Sequence[PageInput], catalogue: Catalogue) -> Classification
             problems.append(catalogue.problem("khong-nhan-dang-thu-tuc"))
         return Classification(None, 0.0, page_kinds, tuple(problems))
     (slug, (confidence, title)), = decided.items()
+    page_kinds = _with_continuations(page_kinds, pages)
     for number, kind in enumerate(page_kinds, start=1):
         if kind == "unknown":
             problems.append(catalogue.problem("trang-khong-nhan-dang", page=number))

@@ -130,7 +130,9 @@ def _read_digits(raw: str, prefer: tuple[int, ...] = ()) -> Reading | None:
     return number, max(0.3, 1.0 - REPAIR_PENALTY * changed)
 
 
-_ID_AS_PRINTED = re.compile(r"(?<![\d/.-])(\d{3}[ .]?\d{3}[ .]?\d{6}|\d{9})(?![\d/])")
+# Twelve digits as printed: in one run, in groups ("001 103 247612", "001.103.247612"), or one per box
+# with the boxes' walls gone ("0 0 1 1 0 3 2 4 7 6 1 2"); or the nine of an old identity card.
+_ID_AS_PRINTED = re.compile(r"(?<![\d/.-])(\d(?:[ .]?\d){11}|\d{9})(?![\d/])")
 
 
 _DIGIT_BOXES = re.compile(r"[\[\]|T]")
@@ -333,7 +335,9 @@ class _Reader:
                     else:
                         below = self._below(rows, i, cell, height, labels, spec)
                         raw, where = (below.text, below) if below is not None else ("", cell)
-                elif spec.kind in ("text", "land_cert") and j == len(row.cells) - 1 and _wraps_rows(rows, i, labels, self.sections):
+                elif spec.kind in ("text", "land_cert") and j == len(row.cells) - 1 and (
+                    _wraps_rows(rows, i, labels, self.sections) or _serial_wraps(spec, raw, rows, i, labels)
+                ):
                     raw = f"{raw} {rows[i + 1].text}"
                 self._keep(spec, raw, page_confidence * labelled.score / 100, page, where)
         if table is not None:
@@ -376,7 +380,11 @@ class _Reader:
         if labels.match(candidate.text) is not None or _section_of(candidate.text, self.sections, MAIN) != MAIN:
             return None
         text = _before_leaders(candidate.text)
-        if ":" in text or read_value(spec.kind, text) is None:
+        # A line with a colon is another label, unless the value's own shape is found before it:
+        # "23/11/2026 ghi bằng chữ: Ngày hai mươi ba…" under "Ngày, tháng, năm sinh:".
+        if ":" in text and spec.kind not in _SHAPED_KINDS:
+            return None
+        if read_value(spec.kind, text.split(":")[0]) is None:
             return None
         if spec.kind == "name" and not _looks_like_name(text):
             return None
@@ -451,7 +459,11 @@ class _Table:
             inside = [w for w in words if w.left >= first.left - 0.5 and w.right <= first.right + 0.5]
             label, spill = self._cut_label(inside)
             words = spill + [w for w in words if w not in inside]
-        if label and (not self.label or self._matches(" ".join(self.label))):
+        # A new label closes the record above when that record's label is whole; a stray word under it
+        # ("sinh", the end of "Ngày, tháng, năm / sinh" already read) must not swallow the labels after it.
+        pending = " ".join(self.label)
+        if label and (not pending or self._matches(pending)
+                      or (self._matches(label) and not self._matches(f"{pending} {label}"))):
             self.flush()
         if label:
             self.label.append(label)
@@ -543,6 +555,18 @@ def _looks_like_name(text: str) -> bool:
     """Names are written with capitals: a line of lower-case words below a label is not a name."""
     words = [w for w in text.split() if any(ch.isalpha() for ch in w)]
     return bool(words) and all(w[:1].isupper() for w in words) and len(words) <= 7
+
+
+# Kinds whose values have a shape of their own (digits, a date), so that a reading cannot be a label's words.
+_SHAPED_KINDS = frozenset({"date", "personal_id", "phone", "land_cert", "tax_code"})
+
+
+def _serial_wraps(spec: FieldSpec, raw: str, rows: Sequence[Row], i: int, labels: LabelSet) -> bool:
+    """A land certificate named in words whose serial comes on the next line ("… quyền sở / hữu nhà ở … số CY 844795")."""
+    if spec.kind != "land_cert" or _LAND_SERIAL.search(raw) or i + 1 >= len(rows):
+        return False
+    following = rows[i + 1]
+    return len(following.cells) == 1 and labels.match(following.text) is None and bool(_LAND_SERIAL.search(following.text))
 
 
 def _wraps_rows(rows: Sequence[Row], i: int, labels: LabelSet, sections: Sequence[Section]) -> bool:

@@ -51,11 +51,16 @@ class Orientation:
     confidence: float  # Tesseract's OSD orientation confidence (about 10 on a clear page)
 
 
-def recognise(page: PageImage, languages: str, timeout_s: float, *, pdf: bool = False) -> Recognition:
-    """Text, word confidences and (if ``pdf``) a searchable PDF page from one Tesseract run."""
+def recognise(page: PageImage, languages: str, timeout_s: float, *, pdf: bool = False,
+              psm: int | None = None) -> Recognition:
+    """Text, word confidences and (if ``pdf``) a searchable PDF page from one Tesseract run.
+
+    ``psm`` overrides Tesseract's page segmentation (default: automatic, 3).
+    """
     outputs = ["txt", "tsv"] + (["pdf"] if pdf else [])
+    segmentation = ["--psm", str(psm)] if psm is not None else []
     with tempfile.TemporaryDirectory(prefix="hoso-ocr-") as tmp:
-        base = _run(page, Path(tmp), ["-l", languages, *outputs], timeout_s)
+        base = _run(page, Path(tmp), ["-l", languages, *segmentation, *outputs], timeout_s)
         text = base.with_suffix(".txt").read_text(encoding="utf-8")
         tsv = base.with_suffix(".tsv").read_text(encoding="utf-8")
         pdf_bytes = base.with_suffix(".pdf").read_bytes() if pdf else None

@@ -32,11 +32,11 @@ cv2.setNumThreads(1)
 # Skew is measured on a copy about this wide: lines stay distinct, the search stays cheap.
 _SKEW_WIDTH = 1000
 _SKEW_RANGE = 10.0  # degrees either way; beyond that a page is sideways, which orientation handles
-# Below this, Tesseract's own line finding copes: measured on sparse forms and dense pages at 300 dpi,
-# reading a page skewed 0.5-2° unstraightened gave the same CER (0.0-0.06 %) at no cost, where
-# straightening it cost 0.08 CPU-s of Python (a 9-megapixel warp) and no less Tesseract; at 3° the
-# unstraightened page lost 0.1 % of its characters and at 4° 5 %.
-_SKEW_MIN = 2.0
+# Below this, Tesseract's own line finding copes. On the benchmark's sparse forms a page skewed 0.5-2°
+# read as well unstraightened (0.08 CPU-s of warp saved), but on official layouts with dotted lines
+# under the values a page scanned 1.86° off lost its title and first eight lines (the form went
+# unrecognised); straightened, it read whole. The warp is cheap beside a lost dossier.
+_SKEW_MIN = 1.0
 _SKEW_MAX_POINTS = 60_000
 _SKEW_MIN_GAIN = 1.05  # the best angle's score over the unrotated score, to tell text from noise
 
@@ -47,8 +47,18 @@ _PAPER_DARK = 215  # paper darker than this is cleaned even if it is flat and qu
 _NOISE_MASK = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], dtype=np.float32)
 
 # --- crop -----------------------------------------------------------------------
-_CROP_PAD_IN = 0.15  # blank paper kept around the text, inches
+_CROP_PAD_IN = 0.25  # blank paper kept around the text, inches (at 0.15 Tesseract lost a last line near the edge)
 _CROP_WORTH = 0.85  # crop only when it removes more than this share of the page
+
+# --- form rules -------------------------------------------------------------------
+# Lengths in inches, turned into pixels at the page's resolution.
+_RULE_MIN_IN = 1.0  # a horizontal run at least this long may be a rule (no letter is that wide in one pixel row)
+_RULE_GAP_IN = 0.03  # gaps of a dotted leader bridged before the runs are measured
+_RULE_SLACK_IN = 0.01  # rows a rule may wander up or down over its length (a slightly skewed scan)
+_RULE_THICK_IN = 0.02  # mean thickness above which a long run is bold text or a blot, not a printed rule
+_RULE_SOLID = 0.95  # share of a run's columns inked in a solid rule (letters leave gaps between them)
+_RULE_SIDE_INK = 0.5  # share of ink the value written on a rule may put on the band above it
+_TICK_MIN_IN = 0.06  # shortest vertical stroke considered as a box separator
 
 # --- orientation --------------------------------------------------------------
 _OSD_MIN_CONFIDENCE = 1.5  # weaker answers are guesses; the re-read is compared anyway
@@ -60,6 +70,7 @@ def prepare(page: PageImage, options: OcrOptions) -> PageImage:
         page = clean(page)  # first: shading and noise hide the text lines deskew measures
     if options.deskew:
         page = deskew(page)
+    page = unline(page)  # on level lines: the rules are found as straight runs
     return crop(page)  # last: straightening moves the text
 
 
@@ -85,6 +96,88 @@ def crop(page: PageImage) -> PageImage:
         return page
     cropped = page.with_pixels(pixels[top:bottom, left:right], crop_x=float(left), crop_y=float(top))
     return replace(cropped, frame=(int(left), int(top), width, height))
+
+
+def unline(page: PageImage) -> PageImage:
+    """Erase the printed rules of a form: the dotted lines under values, digit boxes, table borders.
+
+    Official forms (CT01's "Số định danh cá nhân" in twelve boxes, the
+    dotted lines a resident writes on) put ink between and under the
+    characters, and Tesseract reads it as letters: on scanned CT01 forms the
+    twelve boxed digits came out as "[0[2[4Ƒ1 BIEIEISiSIEIsial", and names
+    gained tails of "hhhhhh".  Tesseract's own line finder removes only long
+    rules.  A rule is found as a long, thin horizontal run (dotted leaders
+    bridged first); a box separator as a vertical stroke that ends on a rule
+    at both ends, which no letter does.  Only those pixels are painted over
+    with paper, so the text is untouched; a page without rules is returned as
+    it came (the search costs a few morphological passes, tens of ms).
+    """
+    pixels = page.pixels
+    _, ink = cv2.threshold(pixels, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    rules = _horizontal_rules(ink, page.dpi)
+    if not rules.any():
+        return page.with_pixels(pixels, unlined=0.0)
+    ticks = _box_separators(ink, rules, page.dpi)
+    erase = cv2.dilate(cv2.bitwise_or(rules, ticks), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    erase = cv2.bitwise_and(erase, cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))))
+    cleared = pixels.copy()
+    cleared[erase > 0] = int(np.median(pixels[ink == 0]))  # the paper's own grey: a brighter stripe is an edge too
+    count, _ = cv2.connectedComponents(cv2.dilate(rules, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))))
+    return page.with_pixels(cleared, unlined=float(count - 1))  # about how many rules
+
+
+def _horizontal_rules(ink: np.ndarray, dpi: int) -> np.ndarray:
+    """Pixels of long thin horizontal runs (solid or dotted), as a 0/255 mask."""
+    gap = max(1, round(_RULE_GAP_IN * dpi))
+    length = max(10, round(_RULE_MIN_IN * dpi))
+    slack = max(1, round(_RULE_SLACK_IN * dpi))
+    bridged = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap + 1, 1)))
+    # Thickened by a few rows first, a line scanned half a degree off still runs long in one row.
+    thick = cv2.dilate(bridged, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 2 * slack + 1)))
+    runs = cv2.morphologyEx(thick, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    # What is erased is ink that runs level for a while itself: not the tops of letters the thickening reached.
+    level = cv2.morphologyEx(bridged, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (4 * gap, 1)))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+    if count <= 1:
+        return np.zeros_like(ink)
+    keep = np.zeros(count, dtype=bool)
+    for label in range(1, count):
+        left, top, width, height, area = stats[label]
+        thickness = area / width - 2 * slack  # mean, so that a slightly skewed rule still counts as thin
+        if thickness > max(2.0, _RULE_THICK_IN * dpi):
+            continue
+        # The top edge of a word (bold capitals, a row of digits) also runs long and thin once
+        # bridged, with the letters' ink right under it. A rule is either solid (a box's or a
+        # table's border: ink in nearly every column) or has paper under it (a dotted line, on which
+        # the value written above may touch it here and there).
+        span = ink[top:top + height, left:left + width]
+        solid = np.count_nonzero(span.any(axis=0)) >= _RULE_SOLID * width
+        band = max(2, round(2 * thickness))
+        above = ink[max(0, top - band):top, left:left + width]
+        below = ink[top + height:top + height + band, left:left + width]
+        keep[label] = solid or (_share(below) < 0.1 and _share(above) < _RULE_SIDE_INK)
+    return cv2.bitwise_and(np.where(keep[labels], 255, 0).astype(np.uint8), cv2.bitwise_and(level, ink))
+
+
+def _share(mask: np.ndarray) -> float:
+    return float(np.count_nonzero(mask)) / mask.size if mask.size else 0.0
+
+
+def _box_separators(ink: np.ndarray, rules: np.ndarray, dpi: int) -> np.ndarray:
+    """Vertical strokes that join a rule above to a rule below: the walls of digit boxes and table cells."""
+    length = max(5, round(_TICK_MIN_IN * dpi))
+    strokes = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(strokes, connectivity=8)
+    if count <= 1:
+        return np.zeros_like(ink)
+    touch = 2  # drawn walls are one piece with the rules (give or take a blurred pixel); a letter stands clear
+    near_rule = cv2.dilate(rules, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * touch + 1, 2 * touch + 1))) > 0
+    keep = np.zeros(count, dtype=bool)
+    for label in range(1, count):
+        left, top, width, height = stats[label, :4]
+        bottom = top + height - 1
+        keep[label] = near_rule[top, left:left + width].any() and near_rule[bottom, left:left + width].any()
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
 
 
 def upright_rotation(page: PageImage, timeout_s: float) -> int:

@@ -181,3 +181,28 @@ def concat_pdfs(*pdfs: bytes) -> bytes:
     buf = io.BytesIO()
     merged.save(buf)
     return buf.getvalue()
+
+
+def boxed_digits_page(label: str, digits: str, *, dpi: int = 200, font_pt: float = 13.0) -> Image.Image:
+    """A form line as CT01 prints it: the label, then one digit per drawn box, and a dotted line under a value.
+
+    The boxes' walls stand between the digits, where Tesseract reads them as
+    letters ("[0[2[4Ƒ1 BIEIE…" on scanned CT01 forms).
+    """
+    size = round(font_pt * dpi / 72)
+    font = _font(size)
+    picture = Image.new("L", (round(8.27 * dpi), round(2.2 * dpi)), 255)
+    draw = ImageDraw.Draw(picture)
+    x, y = round(0.8 * dpi), round(0.5 * dpi)
+    draw.text((x, y), label, font=font, fill=20)
+    x += round(draw.textlength(label, font=font)) + size // 2
+    cell, top, bottom = round(size * 0.9), y - size // 6, y + round(size * 1.15)
+    for i, digit in enumerate(digits):
+        left = x + i * cell
+        draw.rectangle((left, top, left + cell, bottom), outline=40, width=max(1, dpi // 100))
+        draw.text((left + cell // 4, y), digit, font=font, fill=20)
+    name_y = y + round(size * 2.2)
+    draw.text((round(0.8 * dpi), name_y), "Họ, chữ đệm và tên: Lê Quỳnh Hằng", font=font, fill=20)
+    for dot in range(round(0.8 * dpi), round(7.5 * dpi), max(3, dpi // 40)):  # the dotted line written on
+        draw.rectangle((dot, name_y + size + 2, dot + 1, name_y + size + 3), fill=30)
+    return picture

@@ -78,10 +78,10 @@ def test_skewed_noisy_form_is_cleaned_and_straightened() -> None:
 def test_slight_skew_is_left_to_tesseract() -> None:
     picture, truth = _form(seed=5)
 
-    (page,) = read_document(_png(rotate(picture, 1.0)), OPTIONS).pages
+    (page,) = read_document(_png(rotate(picture, 0.8)), OPTIONS).pages
 
     assert page.quality["deskew_angle"] == 0
-    assert 0.5 < page.quality["skew"] < 1.5  # measured, and judged not worth a 9-megapixel warp
+    assert 0.4 < page.quality["skew"] < 1.0  # measured, and judged not worth a 9-megapixel warp
     assert character_error_rate(truth, page.text) < 0.02, page.text
 
 
@@ -117,3 +117,36 @@ def test_scan_below_150_dpi_is_rendered_at_the_configured_resolution() -> None:
         image = pdf.rasterise(0)
 
     assert image.dpi == OPTIONS.dpi
+
+
+def test_digit_boxes_and_dotted_lines_are_erased_before_reading() -> None:
+    """CT01 prints the personal ID one digit per box; read with the boxes, the walls come out as letters."""
+    from tests.ocr_pages import boxed_digits_page
+
+    picture = scanned(boxed_digits_page("4. Số định danh cá nhân:", "001103247612"), blur=0.8, noise=8, paper=240)
+
+    (page,) = read_document(_png(picture, dpi=200), OPTIONS).pages
+
+    assert page.quality["unlined"] >= 1
+    id_line = next(line for line in page.text.splitlines() if "định danh" in line)
+    assert id_line.split(":")[1].replace(" ", "") == "001103247612"
+    assert "Lê Quỳnh Hằng" in page.text  # the line under which the dotted line ran is still read
+
+
+def test_bold_capitals_are_not_taken_for_rules() -> None:
+    """The top edge of a line of bold capitals runs long and thin too; it has the letters' ink below it."""
+    from PIL import ImageDraw, ImageFont
+
+    from ocr import preprocess
+    from ocr.page import PageImage
+
+    picture = Image.new("L", (2480, 400), 255)
+    draw = ImageDraw.Draw(picture)
+    for y, (font, size) in enumerate([("DejaVuSans-Bold", 70), ("DejaVuSansMono-Bold", 60)]):
+        face = ImageFont.truetype(f"/usr/share/fonts/truetype/dejavu/{font}.ttf", size)
+        draw.text((150, 60 + 160 * y), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", font=face, fill=10)
+    pixels = np.asarray(scanned(picture, blur=0.5, noise=4, paper=245))
+
+    page = preprocess.unline(PageImage(1, pixels, 300))
+
+    assert page.notes["unlined"] == 0 and np.array_equal(page.pixels, pixels)
