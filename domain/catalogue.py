@@ -21,9 +21,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from domain.model import Problem, Severity
-from domain.text import fold, fold_key, nfc, squash
+from core.text import nfc
+from domain.text import fold, fold_key, squash
 from domain.units import AdminUnits, OldUnit, Unit, official_units, unit_phrases
-from hoso.errors import CatalogueError
+from core.errors import CatalogueError
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 FieldName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]

@@ -11,8 +11,8 @@ from prefect.artifacts import create_progress_artifact, create_table_artifact, u
 from domain.deadlines import local_time
 from flows.fanout import run_each
 from flows.process_dossier import process_dossier
-from hoso.resources import resources
-from hoso.sealing import seal
+from flows.resources import resources
+from core.sealing import seal
 from tasks.discover import discover
 from tasks.reconcile import reconcile_runs
 from tasks.publish import batch_rows

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from prefect import flow
 
 from domain.deadlines import local_time
-from hoso.resources import resources
+from flows.resources import resources
 from tasks.publish import office_tables_task
 
 

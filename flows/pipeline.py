@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.model import Status
-from hoso.errors import InputError
-from hoso.resources import PIPELINE_VERSION, Resources
+from core.errors import InputError
+from flows.resources import PIPELINE_VERSION, Resources
 from tasks.archive import archive_originals
 from tasks.classify import classify_task
 from tasks.duplicates import duplicate_task
@@ -38,7 +38,7 @@ def assess_dossier(res: Resources, dossier_id: str, owner: str, files: list[Inpu
     Two ways end early: a duplicate of an earlier dossier is rejected and linked
     to it; bad input goes to the quarantine. Every settling step first checks that
     ``owner`` (this run) still holds the dossier, and raises ClaimLost if another
-    run took it over (hoso.errors).
+    run took it over (core.errors).
     """
     archive_originals(res.store, res.db_url, dossier_id, owner, files)
     if duplicate_task(res.db_url, res.catalogue, dossier_id, owner):

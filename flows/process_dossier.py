@@ -9,10 +9,10 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from flows.pipeline import assess_dossier
-from hoso.errors import ClaimLost
-from hoso.masking import mask_source
-from hoso.resources import resources
-from hoso.sealing import unseal
+from core.errors import ClaimLost
+from core.masking import mask_source
+from flows.resources import resources
+from core.sealing import unseal
 from tasks.discover import locate
 from tasks.fetch import fetch
 from tasks.finalize import finalize
@@ -35,7 +35,7 @@ def owner() -> str:
 def process_dossier(source: str) -> dict[str, Any]:
     """fetch → archive → text → classify → validate → route → store → hand off → clear inbox.
 
-    ``source`` is sealed (hoso/sealing.py) when intake or an S3 event starts the run,
+    ``source`` is sealed (core/sealing.py) when intake or an S3 event starts the run,
     so the name in it never shows in the run's parameters; a plain source typed by an
     operator works too.
     """

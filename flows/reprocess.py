@@ -12,9 +12,9 @@ from domain.deadlines import local_time
 from flows.fanout import run_each
 from flows.pipeline import assess_dossier
 from flows.process_dossier import owner, process_dossier
-from hoso.errors import ClaimLost
-from hoso.resources import PIPELINE_VERSION, resources
-from hoso.sealing import seal
+from core.errors import ClaimLost
+from flows.resources import PIPELINE_VERSION, resources
+from core.sealing import seal
 from tasks.fetch import fetch_archived
 from tasks.publish import nightly_report, publish_task
 from tasks.lookup import open_summary_task, select_task, state_task

@@ -9,7 +9,7 @@ from prefect.exceptions import FlowPauseTimeout
 from prefect.flow_runs import pause_flow_run, suspend_flow_run
 from prefect.runtime import deployment
 
-from hoso.resources import resources
+from flows.resources import resources
 from tasks.publish import publish_task
 from tasks.review import apply_review_task, prepare_review_task
 

@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from hoso.office_queue import days_left_text, queue_row, today_in_vietnam
+from tasks.office_queue import days_left_text, queue_row, today_in_vietnam
 
 if TYPE_CHECKING:
     from domain.catalogue import Catalogue
@@ -65,7 +65,8 @@ def queue(
     as_json: Annotated[bool, typer.Option("--json", help="mỗi dòng một đối tượng JSON")] = False,
 ) -> None:
     """Liệt kê hồ sơ đang chờ của một cơ quan, hạn gần nhất trước (quá hạn ở trên, chưa có hạn ở cuối)."""
-    from hoso.cli import _db, _settings
+    from core.settings import get_settings
+    from hoso.cli_common import ready_database
     from storage import repository
     from storage.database import session_scope
 
@@ -73,7 +74,7 @@ def queue(
     office = check_office(catalogue, office)
     commune_slug = check_commune(catalogue, commune) if commune else None
     today = today_in_vietnam()
-    with session_scope(_db(_settings())) as session:
+    with session_scope(ready_database(get_settings())) as session:
         rows = [queue_row(catalogue, h, d, today) for h, d in repository.office_queue(session, office, commune_slug)]
     if as_json:
         for row in rows:
@@ -101,13 +102,15 @@ def done(
     by: Annotated[str | None, typer.Option(help="người giải quyết (mặc định: tên đăng nhập)")] = None,
 ) -> None:
     """Đánh dấu hồ sơ đã giải quyết: hồ sơ rời hàng chờ của cơ quan, lịch sử kết thúc bằng `done`."""
-    from hoso.cli import STATUS_VI, _db, _settings
+    from core.settings import get_settings
+    from hoso.cli import STATUS_VI
+    from hoso.cli_common import ready_database
     from storage import repository
     from storage.database import session_scope
 
     catalogue = _catalogue()
     actor = by or _login_name()
-    with session_scope(_db(_settings())) as session:
+    with session_scope(ready_database(get_settings())) as session:
         found = repository.get(session, dossier) or repository.find_by_prefix(session, dossier)
         if found is None:
             raise _fail(f"Không có hồ sơ «{dossier}» (hoặc mã rút gọn trùng nhiều hồ sơ).")

@@ -12,7 +12,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from ocr import sniff_media_type
-from hoso.errors import InputError
+from core.errors import InputError
 from storage import repository
 from storage.database import session_scope
 from storage.layout import archive_prefix, original_key

@@ -9,6 +9,7 @@ workers on one machine do not oversubscribe it either.
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -18,8 +19,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.concurrency.sync import concurrency
 
-from hoso.errors import InputError
-from hoso.orchestration import ocr_limit_name
+from core.errors import InputError
 from ocr import read_document
 from ocr.model import DocumentResult, OcrOptions
 from storage.objects import ObjectStore
@@ -55,6 +55,11 @@ Slot = Callable[[], AbstractContextManager[object]]
 # on reading without its slot: the machine runs one file too many for a while, which
 # beats a stalled pipeline.
 SLOT_LEASE_S = 60.0
+
+
+def ocr_limit_name() -> str:
+    """This machine's Prefect concurrency limit on pages OCRed at once (`hoso up` creates it)."""
+    return f"ocr-{socket.gethostname()}".lower()[:100]
 
 
 def machine_slot() -> AbstractContextManager[object]:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from hoso.errors import EmptyFile, TooLarge
-from hoso.masking import file_kind
+from core.errors import EmptyFile, TooLarge
+from core.masking import file_kind
 from storage import repository
 from storage.database import session_scope
 from storage.layout import InboxItem

@@ -17,7 +17,7 @@ from prefect.runtime import flow_run
 
 from domain.catalogue import Catalogue
 from domain.deadlines import local_time
-from hoso.masking import kind_from_name, mask_by_kind, mask_name, mask_source, mask_text
+from core.masking import kind_from_name, mask_by_kind, mask_name, mask_source, mask_text
 from storage.layout import InboxItem, Waiting
 from storage import repository
 from storage.database import session_scope
@@ -172,7 +172,7 @@ def batch_rows(items: list[InboxItem], results: list[dict[str, Any]], waiting: l
 
 def office_tables(db_url: str, catalogue: Catalogue, today: date) -> dict[str, list[dict[str, str]]]:
     """Each office's open dossiers (per commune), earliest due first — so the overdue ones lead."""
-    from hoso.office_queue import days_left_text, queue_row
+    from tasks.office_queue import days_left_text, queue_row
 
     tables: dict[str, list[dict[str, str]]] = {}
     with session_scope(db_url) as session:

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from hoso.errors import HosoError
+from core.errors import HosoError
 from storage import repository
 from storage.database import session_scope
 from storage.layout import REASON_SUFFIX, quarantine_key

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from domain.catalogue import default_catalogue, load_catalogue
-from hoso.errors import CatalogueError
+from core.errors import CatalogueError
 
 PROCEDURES = {
     "khai-sinh": ("Đăng ký khai sinh", "TỜ KHAI ĐĂNG KÝ KHAI SINH", "ubnd-van-phong"),

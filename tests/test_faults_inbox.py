@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from hoso.settings import get_settings
+from core.settings import get_settings
 from hoso.submit import submit_path
 from storage import repository
 from storage.database import engine_for, migrate, session_scope

@@ -142,7 +142,7 @@ def test_a_settled_dossier_is_not_taken_again(routed, module_settings) -> None: 
     """`done` is terminal: no intake or nightly run claims it back."""
     from datetime import timedelta as td
 
-    from hoso.resources import PIPELINE_VERSION
+    from flows.resources import PIPELINE_VERSION
 
     overdue = routed["ids"][0]
     with session_scope(module_settings.database_url) as session:

@@ -20,7 +20,7 @@ from domain.assess import assess
 from domain.catalogue import default_catalogue
 from domain.classify import classify
 from domain.model import PageInput
-from domain.text import VIETNAMESE_LETTERS
+from core.text import VIETNAMESE_LETTERS
 from domain.validators import personal_id
 from samples.corpus import (
     DEFECTS,

@@ -31,7 +31,7 @@ def days_left_text(days: int | None) -> str:
 
 def queue_row(catalogue: Catalogue, handoff: Handoff, dossier: Dossier, today: date) -> dict[str, Any]:
     """One queue entry as `--json` prints it; ``days_left`` is in calendar days, negative when overdue."""
-    from hoso.masking import mask_name
+    from core.masking import mask_name
     from storage.repository import as_json, as_utc
 
     def name_of(kind: str, slug: str | None) -> str | None:
