@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,12 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def ui(prefect_server, module_settings, module_store, tmp_path_factory):  # type: ignore[no-untyped-def]
     from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        FlowRunFilter,
+        FlowRunFilterStartTime,
+    )
 
     from flows.intake import intake
     from flows.reprocess import reprocess
@@ -27,15 +34,21 @@ def ui(prefect_server, module_settings, module_store, tmp_path_factory):  # type
     cases = generate_demo(tmp_path_factory.mktemp("ui") / "demo")
     for case in cases:
         submit_path(module_store, case.files[0], "quay-1")
-    with get_client(sync_client=True) as client:
-        before = {r.id for r in client.read_flow_runs()}
+    started = datetime.now(timezone.utc)
     intake()
     reprocess()
     with session_scope(module_settings.database_url) as s:
         records = {d.id: repository.as_json(d) for d in repository.list_all(s)}
     with get_client(sync_client=True) as client:
-        runs = [r for r in client.read_flow_runs() if r.id not in before]
-        artifacts = {a.key: a for a in client.read_artifacts() if a.key}
+        # The Prefect server is shared by the whole session: other modules leave runs and publish artifacts under
+        # the same keys (an intake-batch of their own), so only the runs this module started count.
+        runs = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(start_time=FlowRunFilterStartTime(after_=started)), limit=200
+        )
+        mine = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[r.id for r in runs])), limit=200
+        )
+        artifacts = {a.key: a for a in sorted(mine, key=lambda a: a.created) if a.key}  # the latest version last
     return cases, records, runs, artifacts
 
 
