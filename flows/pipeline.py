@@ -45,7 +45,7 @@ def assess_dossier(res: Resources, dossier_id: str, owner: str, files: list[Inpu
         return "rejected"
     texts = extract_text(res.store, files, res.ocr, res.settings.max_file_bytes, res.settings.ocr_workers)
     if isinstance(texts, InputError):
-        quarantine_task(res.store, res.db_url, dossier_id, owner, files, texts)
+        quarantine_task(res.store, res.db_url, res.catalogue, dossier_id, owner, files, texts)
         return "quarantined"
     classification, fields = classify_task(texts, res.catalogue)
     problems = validate_task(classification, fields, texts, res.catalogue, received_at, res.ocr.page_timeout_s)

@@ -8,19 +8,23 @@ to correct it (empty keeps what hoso read).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any, Literal
 
 import pydantic
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.input import RunInput
+from sqlalchemy.orm import Session
 
 from domain.catalogue import Catalogue
-from domain.deadlines import due_date, local_time
+from domain.deadlines import local_time
+from domain.verdict import verdict
 from storage import repository
 from storage.database import session_scope
+from storage.models import Dossier
 from storage.objects import ObjectStore
+from storage.settling import Settlement, settle_dossier
 from tasks.handoff import hand_off
 from tasks.publish import archive_link, dossier_markdown
 from tasks.retry import IO_RETRIES
@@ -72,22 +76,30 @@ def prepare_review(store: ObjectStore, db_url: str, catalogue: Catalogue, dossie
     return review_form(catalogue).with_initial_data(description=description, **defaults), description
 
 
-def apply_review(store: ObjectStore, db_url: str, catalogue: Catalogue, dossier_id: str, decision: dict[str, Any]) -> str:
-    """Record the official's decision in the dossier, its history and (if routed) the office's queue."""
+def apply_review(
+    store: ObjectStore, db_url: str, catalogue: Catalogue, dossier_id: str, owner: str, decision: dict[str, Any],
+    extra_days_off: tuple[date, ...] = (),
+) -> str:
+    """Record the official's decision in the dossier, its history and (if routed) the office's queue.
+
+    The review run holds the dossier's lease (``owner``) like any run that settles it, and
+    the due date comes from the same verdict as the pipeline's, the ward's days off included.
+    """
     actor = f"cán bộ {decision['can_bo']}"
-    with session_scope(db_url) as session:
-        dossier = repository.get(session, dossier_id)
-        assert dossier is not None
+
+    def decide(session: Session, dossier: Dossier) -> Settlement:
         fields = dict(dossier.fields or {})
         for name in ("applicant_name", "applicant_id"):
             if decision.get(name):
                 fields[name] = {"value": decision[name].strip(), "confidence": 1.0, "corrected_by": actor}
         dossier.fields = fields
+        received_at = repository.as_utc(dossier.received_at)
         if decision["quyet_dinh"] == "trả lại":
             problem = catalogue.problem("can-bo-tra-lai", reason=decision.get("ly_do") or "không ghi lý do")
             repository.add_problem(dossier, problem.code, problem.message, problem.severity)
-            repository.set_status(session, dossier, "rejected", actor=actor, reason=decision.get("ly_do", ""))
-            return "rejected"
+            settled = verdict(dossier.procedure, [problem], received_at, catalogue, extra_days_off, status="rejected")
+            dossier.due = settled.due
+            return Settlement(settled.status, decision.get("ly_do", ""))
         changed = [
             f"{label}: {old or '-'} → {new}"
             for label, old, new in (
@@ -98,12 +110,14 @@ def apply_review(store: ObjectStore, db_url: str, catalogue: Catalogue, dossier_
             if old != new
         ]
         dossier.procedure, dossier.office, dossier.commune = decision["thu_tuc"], decision["co_quan"], decision["xa_phuong"]
-        dossier.due = due_date(dossier.procedure, repository.as_utc(dossier.received_at), catalogue)
-        reason = "; ".join(changed) or "xác nhận kết quả của hoso"
-        repository.set_status(session, dossier, "routed", actor=actor, reason=reason)
-        outcome = Outcome(dossier.id, "routed", dossier.procedure, dossier.office, dossier.commune, dossier.receipt, dossier.due, ())
-    hand_off(store, db_url, catalogue, outcome)
-    return "routed"
+        settled = verdict(dossier.procedure, [], received_at, catalogue, extra_days_off, status="routed")
+        dossier.due = settled.due
+        return Settlement(settled.status, "; ".join(changed) or "xác nhận kết quả của hoso")
+
+    record = settle_dossier(db_url, dossier_id, owner, decide, actor=actor)
+    assert record is not None
+    hand_off(store, db_url, catalogue, Outcome.of(record))
+    return record["status"]
 
 
 def request_review(dossier_id: str, day: str) -> bool:
