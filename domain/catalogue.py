@@ -483,6 +483,20 @@ class Catalogue:
             return None
         return self._family_by_fold.get(fold_key(word))
 
+    def field_label(self, procedure: str | None, name: str) -> str:
+        """A field as a person reads it ("Họ, chữ đệm, tên người yêu cầu"), never its slug.
+
+        The procedure's own form names it best; a field it does not have (an official's
+        correction, a reading from another form) takes the generic title, then the first
+        procedure's that has the field; only a name no form knows stays as it is.
+        """
+        specs = [*(self.procedure(procedure).fields if procedure else ()), *self.generic_fields]
+        specs += [f for p in self.procedures for f in p.fields]
+        for spec in specs:
+            if spec.name == name:
+                return _capitalise(spec.title)
+        return name
+
     def problem(
         self,
         code: str,

@@ -18,11 +18,11 @@ from rich.table import Table
 
 from core.errors import HosoError, StackError
 from core.settings import Settings, get_settings
+from domain.vocabulary import status_label
 from hoso.cli_common import ready_database, ready_store, stack_is_up
 
 app = typer.Typer(help="hoso — tiếp nhận, số hoá và chuyển hồ sơ thủ tục hành chính.", no_args_is_help=True, pretty_exceptions_enable=False)
 console = Console(width=None if sys.stdout.isatty() else 150)
-STATUS_VI = {"routed": "đã chuyển", "needs_review": "cần xem xét", "rejected": "từ chối", "quarantined": "cách ly", "received": "đã nhận", "processing": "đang xử lý", "done": "đã giải quyết"}
 
 
 @app.command()
@@ -175,7 +175,7 @@ def run(here: Annotated[bool, typer.Option(help="chạy trong tiến trình này
     counts = run_intake(get_settings(), here=here)
     console.print(f"Đã xử lý {sum(counts.values())} hồ sơ.")
     for status_name, count in sorted(counts.items()):
-        console.print(f"  {STATUS_VI.get(status_name, status_name)}: {count}")
+        console.print(f"  {status_label(status_name)}: {count}")
 
 
 @app.command(name="reprocess")
@@ -235,7 +235,7 @@ def summary_table(rows: list[dict[str, Any]]) -> Table:
         name = r["fields"].get("applicant_name") or ""
         table.add_row(
             r["id"][:8], _tail(r["source"], 36), r["procedure"] or "-", r["office"] or "-", r["commune"] or "-",
-            STATUS_VI.get(r["status"], r["status"]), mask_name(name) if name else "-",
+            status_label(r["status"]), mask_name(name) if name else "-",
             ", ".join(p["code"] for p in r["problems"]) or "-",
         )
     return table

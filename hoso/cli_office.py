@@ -17,7 +17,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tasks.office_queue import days_left_text, queue_row, today_in_vietnam
+from domain.deadlines import today_in_vietnam
+from domain.vocabulary import days_left_text, status_label
+from tasks.office_queue import queue_row
 
 if TYPE_CHECKING:
     from domain.catalogue import Catalogue
@@ -103,7 +105,6 @@ def done(
 ) -> None:
     """Đánh dấu hồ sơ đã giải quyết: hồ sơ rời hàng chờ của cơ quan, lịch sử kết thúc bằng `done`."""
     from core.settings import get_settings
-    from hoso.cli import STATUS_VI
     from hoso.cli_common import ready_database
     from storage import repository
     from storage.database import session_scope
@@ -116,12 +117,12 @@ def done(
             raise _fail(f"Không có hồ sơ «{dossier}» (hoặc mã rút gọn trùng nhiều hồ sơ).")
         closed = repository.settle(session, found, actor=actor)
         if not closed:
-            status = STATUS_VI.get(found.status, found.status)
+            status = status_label(found.status)
             raise _fail(f"Hồ sơ {found.id[:8]} không nằm trong hàng chờ của cơ quan nào (trạng thái: {status}).")
         label = found.receipt or found.id[:8]
         office = closed[0].office
     office_name = next((o.name for o in catalogue.offices if o.slug == office), office)
-    console.print(f"[green]✓[/] Hồ sơ {label}: {STATUS_VI.get('done', 'done')}, đã rời hàng chờ của {office_name}.")
+    console.print(f"[green]✓[/] Hồ sơ {label}: {status_label('done')}, đã rời hàng chờ của {office_name}.")
 
 
 def _login_name() -> str:

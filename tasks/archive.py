@@ -47,6 +47,4 @@ def archive_files(store: ObjectStore, db_url: str, dossier_id: str, owner: str, 
         repository.set_status(session, dossier, "processing", actor="process_dossier", reason="đã lưu bản gốc vào kho lưu trữ")
 
 
-@task(name="archive-originals", cache_policy=NO_CACHE, **IO_RETRIES)
-def archive_originals(store: ObjectStore, db_url: str, dossier_id: str, owner: str, files: list[InputFile]) -> None:
-    archive_files(store, db_url, dossier_id, owner, files)
+archive_originals_task = task(name="archive-originals", cache_policy=NO_CACHE, **IO_RETRIES)(archive_files)

@@ -42,4 +42,4 @@ def link_if_duplicate(db_url: str, catalogue: Catalogue, dossier_id: str, owner:
     return record["duplicate_of"] if record else None
 
 
-duplicate_task = task(name="check-duplicate", cache_policy=NO_CACHE, **IO_RETRIES)(link_if_duplicate)
+check_duplicate_task = task(name="check-duplicate", cache_policy=NO_CACHE, **IO_RETRIES)(link_if_duplicate)

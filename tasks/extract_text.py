@@ -87,7 +87,6 @@ def read_files(
     return [read_file(store, f, options, budget, machine) for f in files]
 
 
-@task(name="extract-text", cache_policy=NO_CACHE, **IO_RETRIES)
 def extract_text(
     store: ObjectStore, files: list[InputFile], options: OcrOptions, max_file_bytes: int, budget: int
 ) -> list[FileText] | InputError:
@@ -98,3 +97,6 @@ def extract_text(
     except InputError as error:
         get_run_logger().warning("Tệp không xử lý được (%s): %s", error.code, error.message)
         return error
+
+
+extract_text_task = task(name="extract-text", cache_policy=NO_CACHE, **IO_RETRIES)(extract_text)

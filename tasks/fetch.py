@@ -69,7 +69,7 @@ def check_limits(files: list[InputFile], max_file_bytes: int) -> None:
             raise TooLarge(f"{which} lớn {f.size // 1_048_576} MB, vượt giới hạn {max_file_bytes // 1_048_576} MB.", detail=f.name)
 
 
-fetch = task(name="fetch", cache_policy=NO_CACHE, **IO_RETRIES)(read_inbox_files)
+fetch_task = task(name="fetch", cache_policy=NO_CACHE, **IO_RETRIES)(read_inbox_files)
 
 
-fetch_archived = task(name="fetch-archived", cache_policy=NO_CACHE, **IO_RETRIES)(read_archived_files)
+fetch_archived_task = task(name="fetch-archived", cache_policy=NO_CACHE, **IO_RETRIES)(read_archived_files)

@@ -94,4 +94,4 @@ def _note_resent(db_url: str, dossier_id: str, resent: list[StoredObject], actor
                 repository.note(session, dossier, actor=actor, reason=reason)
 
 
-finalize = task(name="clear-inbox", cache_policy=NO_CACHE, **IO_RETRIES)(clear_inbox)
+clear_inbox_task = task(name="clear-inbox", cache_policy=NO_CACHE, **IO_RETRIES)(clear_inbox)

@@ -57,7 +57,7 @@ def open_summary(db_url: str, today: date) -> OpenSummary:
 open_summary_task = task(name="open-summary", cache_policy=NO_CACHE, **IO_RETRIES)(open_summary)
 
 
-state_task = task(name="dossier-state", cache_policy=NO_CACHE, **IO_RETRIES)(dossier_state)
+dossier_state_task = task(name="dossier-state", cache_policy=NO_CACHE, **IO_RETRIES)(dossier_state)
 
 
-select_task = task(name="select-for-reprocess", cache_policy=NO_CACHE, **IO_RETRIES)(dossiers_to_reprocess)
+select_for_reprocess_task = task(name="select-for-reprocess", cache_policy=NO_CACHE, **IO_RETRIES)(dossiers_to_reprocess)

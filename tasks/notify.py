@@ -57,7 +57,7 @@ def _transient(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
-notify_task = task(
+notify_office_task = task(
     name="notify-office", cache_policy=NO_CACHE, retries=5, retry_delay_seconds=exponential_backoff(backoff_factor=2),
     retry_jitter_factor=0.5, retry_condition_fn=_transient,
 )(notify_office)

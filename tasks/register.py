@@ -38,7 +38,7 @@ def claim_dossier(db_url: str, dossier_id: str, owner: str, lease_s: float, sett
         return repository.claim(session, dossier_id, owner, timedelta(seconds=lease_s), settled_too=settled_too)
 
 
-register = task(name="register", cache_policy=NO_CACHE, **IO_RETRIES)(register_item)
+register_task = task(name="register", cache_policy=NO_CACHE, **IO_RETRIES)(register_item)
 
 
-claim = task(name="claim", cache_policy=NO_CACHE, **IO_RETRIES)(claim_dossier)
+claim_task = task(name="claim", cache_policy=NO_CACHE, **IO_RETRIES)(claim_dossier)

@@ -8,7 +8,7 @@ to correct it (empty keeps what hoso read).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any, Literal
 
 import pydantic
@@ -18,7 +18,7 @@ from prefect.input import RunInput
 from sqlalchemy.orm import Session
 
 from domain.catalogue import Catalogue
-from domain.deadlines import local_time
+from domain.deadlines import today_in_vietnam
 from domain.verdict import verdict
 from storage import repository
 from storage.database import session_scope
@@ -64,8 +64,7 @@ def prepare_review(store: ObjectStore, db_url: str, catalogue: Catalogue, dossie
         if dossier is None or dossier.status != "needs_review":
             return None
         record = repository.as_json(dossier, with_pages=True)
-    today = local_time(datetime.now(timezone.utc)).date()
-    description = dossier_markdown(record, record.get("field_confidence", {}), catalogue, archive_link(store, record), today)
+    description = dossier_markdown(record, record.get("field_confidence", {}), catalogue, archive_link(store, record), today_in_vietnam())
     defaults: dict[str, Any] = {}
     procedure = record["procedure"]
     if procedure:
@@ -120,8 +119,8 @@ def apply_review(
     return record["status"]
 
 
-def request_review(dossier_id: str, day: str) -> bool:
-    """Start the review-dossier deployment for this dossier, once a day at most.
+def request_review(dossier_id: str, day: str | None = None) -> bool:
+    """Start the review-dossier deployment for this dossier, once a day at most (``day``: today in Việt Nam).
 
     Without that deployment (a bare test server, a CLI run without the stack)
     the dossier simply waits as needs_review for the nightly job.
@@ -132,18 +131,14 @@ def request_review(dossier_id: str, day: str) -> bool:
     try:
         run_deployment(
             "review-dossier/review-dossier", parameters={"dossier_id": dossier_id}, timeout=0,
-            as_subflow=False, idempotency_key=f"xem-xet-{dossier_id}-{day}",
+            as_subflow=False, idempotency_key=f"xem-xet-{dossier_id}-{day or today_in_vietnam().isoformat()}",
         )
     except ObjectNotFound:
         return False
     return True
 
 
-@task(name="request-review", cache_policy=NO_CACHE, **IO_RETRIES)
-def request_review_task(dossier_id: str) -> bool:
-    return request_review(dossier_id, local_time(datetime.now(timezone.utc)).date().isoformat())
-
-
+request_review_task = task(name="request-review", cache_policy=NO_CACHE, **IO_RETRIES)(request_review)
 prepare_review_task = task(name="prepare-review", cache_policy=NO_CACHE, **IO_RETRIES)(prepare_review)
 
 

@@ -40,7 +40,7 @@ def routed(prefect_server, module_settings, module_store, tmp_path_factory):  # 
     order of the queue is what is being checked, not the order of arrival.
     """
     from flows.intake import intake
-    from hoso.cli_office import today_in_vietnam
+    from domain.deadlines import today_in_vietnam
     from samples.corpus import generate_demo
 
     out = tmp_path_factory.mktemp("office")
