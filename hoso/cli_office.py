@@ -10,8 +10,8 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Annotated, Any
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -23,7 +23,6 @@ from tasks.office_queue import queue_row
 
 if TYPE_CHECKING:
     from domain.catalogue import Catalogue
-    from storage.models import Dossier, Handoff
 
 app = typer.Typer(help="Hàng chờ hồ sơ của từng cơ quan: xem theo hạn giải quyết, đánh dấu đã giải quyết.", no_args_is_help=True)
 console = Console(width=None if sys.stdout.isatty() else 150)
