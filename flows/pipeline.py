@@ -14,13 +14,13 @@ from tasks.archive import archive_originals_task
 from tasks.classify import classify_task
 from tasks.duplicates import check_duplicate_task
 from tasks.extract_text import extract_text_task
-from tasks.fetch import InputFile
 from tasks.handoff import hand_off_task
 from tasks.notify import notify_office_task
 from tasks.quarantine import quarantine_task
 from tasks.route import route_task
-from tasks.store import StoreContext, parse_days_off, store_task
+from tasks.store import parse_days_off, store_task
 from tasks.validate import validate_task
+from tasks.values import DossierText, InputFile, StoreContext
 
 
 def store_context(res: Resources) -> StoreContext:
@@ -47,10 +47,11 @@ def assess_dossier(res: Resources, dossier_id: str, owner: str, files: list[Inpu
     if isinstance(texts, InputError):
         quarantine_task(res.store, res.db_url, res.catalogue, dossier_id, owner, files, texts)
         return "quarantined"
-    classification, fields = classify_task(texts, res.catalogue)
-    problems = validate_task(classification, fields, texts, res.catalogue, received_at, res.ocr.page_timeout_s)
-    routing = route_task(classification, fields, texts, res.catalogue)
-    outcome = store_task(res.store, res.db_url, res.catalogue, store_context(res), dossier_id, owner, texts, classification, fields, problems, routing)
+    text = DossierText.of(texts)  # pages converted once, read by classify, validate, route and store
+    classification, fields = classify_task(text, res.catalogue)
+    problems = validate_task(classification, fields, text, res.catalogue, received_at, res.ocr.page_timeout_s)
+    routing = route_task(classification, fields, text, res.catalogue)
+    outcome = store_task(res.store, res.db_url, res.catalogue, store_context(res), dossier_id, owner, text, classification, fields, problems, routing)
     hand_off_task(res.store, res.db_url, res.catalogue, outcome)
     # A notification that cannot be delivered is logged on its task run; the dossier is in the queue anyway.
     notify_office_task(res.catalogue, outcome, return_state=True)

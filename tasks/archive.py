@@ -17,8 +17,8 @@ from storage import repository
 from storage.database import session_scope
 from storage.layout import archive_prefix, original_key
 from storage.objects import ObjectStore
-from tasks.fetch import InputFile
 from tasks.retry import IO_RETRIES
+from tasks.values import InputFile
 
 
 def media_type_or_unknown(data: bytes) -> str:

@@ -13,7 +13,6 @@ import socket
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -21,18 +20,12 @@ from prefect.concurrency.sync import concurrency
 
 from core.errors import InputError
 from ocr import read_document
-from ocr.model import DocumentResult, OcrOptions
+from ocr.model import OcrOptions
 from storage.objects import ObjectStore
 from tasks import ocr_cache
-from tasks.fetch import InputFile, check_limits
+from tasks.fetch import check_limits
 from tasks.retry import IO_RETRIES
-
-
-@dataclass(frozen=True)
-class FileText:
-    name: str
-    result: DocumentResult
-    cached: bool = False
+from tasks.values import FileText, InputFile
 
 
 _CORES: dict[int, threading.BoundedSemaphore] = {}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -15,19 +14,7 @@ from storage.database import session_scope
 from storage.layout import InboxItem
 from storage.objects import ObjectStore
 from tasks.retry import IO_RETRIES
-
-
-@dataclass(frozen=True)
-class InputFile:
-    name: str  # the name the station gave it
-    inbox_key: str
-    data: bytes
-    sha256: str
-    inbox_version: str | None = None  # the inbox version these bytes are (None: not known, e.g. archived before versioning)
-
-    @property
-    def size(self) -> int:
-        return len(self.data)
+from tasks.values import InputFile
 
 
 def read_inbox_files(store: ObjectStore, item: InboxItem) -> list[InputFile]:

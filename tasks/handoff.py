@@ -11,7 +11,7 @@ from storage.database import session_scope
 from storage.layout import archive_prefix, handoff_key
 from storage.objects import ObjectStore
 from tasks.retry import IO_RETRIES
-from tasks.store import Outcome
+from tasks.values import Outcome
 
 
 def hand_off(store: ObjectStore, db_url: str, catalogue: Catalogue, outcome: Outcome) -> str | None:

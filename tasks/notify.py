@@ -14,7 +14,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 from domain.catalogue import Catalogue
-from tasks.store import Outcome
+from tasks.values import Outcome
 
 
 class WebhookFailed(Exception):

@@ -23,9 +23,9 @@ from storage.layout import InboxItem, Waiting, derived_key
 from storage import repository
 from storage.database import session_scope
 from storage.objects import ObjectStore
-from tasks.lookup import OpenSummary
 from tasks.office_queue import queue_row
 from tasks.retry import IO_RETRIES
+from tasks.values import OpenSummary
 
 LINK_LIFETIME = timedelta(days=7)
 

@@ -18,8 +18,8 @@ from storage.layout import REASON_SUFFIX, quarantine_key
 from storage.models import Dossier
 from storage.objects import ObjectStore
 from storage.settling import NewAssessment, ObjectWrite, Settlement, settle_dossier
-from tasks.fetch import InputFile
 from tasks.retry import IO_RETRIES
+from tasks.values import InputFile
 
 
 def quarantine_files(store: ObjectStore, db_url: str, catalogue: Catalogue, dossier_id: str, owner: str, files: list[InputFile], error: HosoError) -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -12,17 +11,7 @@ from storage import repository
 from storage.database import session_scope
 from storage.layout import InboxItem
 from tasks.retry import IO_RETRIES
-
-
-@dataclass(frozen=True)
-class Registered:
-    dossier_id: str
-    status: str
-    received_at: datetime
-
-    @property
-    def finished(self) -> bool:
-        return self.status in repository.TERMINAL
+from tasks.values import Registered
 
 
 def register_item(db_url: str, item: InboxItem, actor: str = "intake") -> Registered:

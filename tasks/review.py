@@ -28,7 +28,7 @@ from storage.settling import Settlement, settle_dossier
 from tasks.handoff import hand_off
 from tasks.publish import archive_link, dossier_markdown
 from tasks.retry import IO_RETRIES
-from tasks.store import Outcome
+from tasks.values import Outcome
 
 Decision = Literal["chuyển xử lý", "trả lại"]
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -12,51 +10,21 @@ from sqlalchemy.orm import Session
 
 from domain.catalogue import Catalogue
 from domain.deadlines import local_time, receipt_code
-from domain.model import Classification, FieldValue, Problem, Routing, Status
+from domain.model import Classification, FieldValue, Problem, Routing
 from domain.verdict import verdict
 from storage import repository
 from storage.layout import derived_key
 from storage.models import Dossier
 from storage.objects import ObjectStore
 from storage.settling import NewAssessment, ObjectWrite, Settlement, settle_dossier
-from tasks.extract_text import FileText
 from tasks.retry import IO_RETRIES
+from tasks.values import DossierText, Outcome, StoreContext
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What the flow needs to know after storing: enough to hand off and to report."""
-
-    dossier_id: str
-    status: Status
-    procedure: str | None
-    office: str | None
-    commune: str | None
-    receipt: str | None
-    due: date | None
-    problem_codes: tuple[str, ...]
-
-    @classmethod
-    def of(cls, record: dict[str, Any], problem_codes: tuple[str, ...] = ()) -> Outcome:
-        """The outcome of a settled dossier, from its record (storage.settling returns it)."""
-        due = date.fromisoformat(record["due"]) if record["due"] else None
-        return cls(record["id"], record["status"], record["procedure"], record["office"], record["commune"], record["receipt"], due, problem_codes)
-
-
-@dataclass(frozen=True)
-class StoreContext:
-    """Settings the store step needs, passed as one value so the task signature stays small."""
-
-    unit_code: str
-    extra_days_off: tuple[date, ...]
-    pipeline_version: int
-    ocr_version: str
-
-
-def page_rows(texts: list[FileText], classification: Classification) -> list[dict]:
+def page_rows(text: DossierText, classification: Classification) -> list[dict]:
     rows = []
     kinds = list(classification.page_kinds)
-    for file_position, t in enumerate(texts, start=1):
+    for file_position, t in enumerate(text.files, start=1):
         for p in t.result.pages:
             kind = kinds[len(rows)] if len(rows) < len(kinds) else "unknown"
             rows.append(
@@ -72,22 +40,22 @@ def store_assessment(
     ctx: StoreContext,
     dossier_id: str,
     owner: str,
-    texts: list[FileText],
+    text: DossierText,
     classification: Classification,
     fields: dict[str, FieldValue],
     problems: list[Problem],
     routing: Routing,
 ) -> Outcome:
     all_problems = [*classification.problems, *problems, *routing.problems]
-    pages = page_rows(texts, classification)
-    text = "\n\f\n".join(p["text"] for p in pages)
+    pages = page_rows(text, classification)
+    full_text = "\n\f\n".join(p["text"] for p in pages)
     # Derived objects first (storage.settling): if we die after them, a re-run overwrites them.
     objects = [
         ObjectWrite.json("archive", derived_key(dossier_id, "pages.json"), pages),
-        ObjectWrite("archive", derived_key(dossier_id, "text.txt"), text.encode("utf-8"), "text/plain; charset=utf-8"),
+        ObjectWrite("archive", derived_key(dossier_id, "text.txt"), full_text.encode("utf-8"), "text/plain; charset=utf-8"),
         *(
             ObjectWrite("archive", derived_key(dossier_id, f"searchable/{t.name.rsplit('.', 1)[0]}.pdf"), t.result.searchable_pdf, "application/pdf")
-            for t in texts
+            for t in text.files
             if t.result.searchable_pdf
         ),
     ]
