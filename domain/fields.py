@@ -17,7 +17,8 @@ from typing import Callable, Sequence
 
 from rapidfuzz import fuzz
 
-from domain.catalogue import Catalogue, FieldSpec, Section
+from domain.catalogue import Catalogue
+from domain.catalogue_schema import FieldSpec, Section
 from domain.classify import page_title
 from domain.labels import LabelSet, split_lines, strip_value
 from domain.layout import NEXT_ROW_GAP, Cell, Row, WordBox, line_height, rows_from_text, rows_from_words, top_down_text

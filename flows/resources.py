@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from domain.catalogue import Catalogue, default_catalogue, load_catalogue
+from domain.catalogue import Catalogue
+from domain.catalogue_loading import default_catalogue, load_catalogue
 from core.settings import Settings, get_settings
 from ocr.model import OcrOptions
 from storage.database import migrate

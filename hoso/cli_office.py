@@ -35,7 +35,7 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _catalogue() -> Catalogue:
-    from domain.catalogue import default_catalogue
+    from domain.catalogue_loading import default_catalogue
 
     return default_catalogue()
 

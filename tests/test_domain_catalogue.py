@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.catalogue import default_catalogue, load_catalogue
+from domain.catalogue_loading import default_catalogue, load_catalogue
 from core.errors import CatalogueError
 
 PROCEDURES = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import get_args
 
-from domain.catalogue import default_catalogue
+from domain.catalogue_loading import default_catalogue
 from domain.model import Status
 from domain.vocabulary import days_left_text, status_label, statuses
 from tasks.publish import dossier_markdown

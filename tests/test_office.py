@@ -95,7 +95,7 @@ def test_the_queue_of_one_ward(routed) -> None:  # type: ignore[no-untyped-def]
     rows = queue_json(OFFICE, "--commune", commune)
     assert routed["ids"][1] in {r["id"] for r in rows}
     assert {r["commune"] for r in rows} == {commune}
-    from domain.catalogue import default_catalogue
+    from domain.catalogue_loading import default_catalogue
 
     by_name = queue_json(OFFICE, "--commune", default_catalogue().commune(commune).display_name)
     assert by_name == rows

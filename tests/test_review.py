@@ -77,7 +77,7 @@ def test_review_expires_then_an_official_corrects_and_routes(prefect_server, hos
 
 
 def test_review_form_offers_the_catalogue_and_masks_what_it_shows(prefect_server, hoso_settings, store, tmp_path) -> None:
-    from domain.catalogue import default_catalogue
+    from domain.catalogue_loading import default_catalogue
     from flows.intake import intake
     from samples.corpus import generate_demo
     from tasks.review import prepare_review
