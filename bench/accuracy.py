@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from bench.harness import isolated, machine, run_worker, submit_all, write_json
-from hoso.settings import Settings
+from core.settings import Settings
 
 CORPORA = ("own", "official")
 

@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from hoso import stack
-from hoso.settings import Settings
+from core.settings import Settings
 from hoso.stack import hoso_env, prefect_env
 from hoso.submit import submit_path
 from storage import repository

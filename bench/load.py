@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from bench.harness import PREFECT_LABELS, isolated, machine, fresh_prefect_server, run_worker, submit_all, write_json
-from hoso.settings import Settings
+from core.settings import Settings
 from storage.objects import ObjectStore
 
 

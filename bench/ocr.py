@@ -41,7 +41,7 @@ from bench.harness import (
     task_seconds,
     write_json,
 )
-from hoso.settings import Settings
+from core.settings import Settings
 from samples.render import ScanLook, degrade, rasterise, write_scan
 
 _SPACE = re.compile(r"\s+")

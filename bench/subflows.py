@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from bench.harness import PREFECT_LABELS, cpu_used, fresh_prefect_server, machine, write_json
-from hoso.settings import Settings
+from core.settings import Settings
 from hoso.stack import PROJECT_DIR, prefect_env
 
 # The steps of one dossier run that ends routed (flows/process_dossier.py, flows/pipeline.py):

@@ -12,12 +12,11 @@ from typing import Iterable, Sequence
 
 from domain.catalogue import Catalogue
 from domain.classify import classify
-from domain.deadlines import due_date
 from domain.fields import extract_fields
 from domain.model import Assessment, PageInput
 from domain.routing import route
 from domain.rules import validate
-from domain.verdict import decide
+from domain.verdict import verdict
 
 
 def assess(
@@ -26,11 +25,7 @@ def assess(
     received_at: datetime,
     extra_days_off: Iterable[date] = (),
 ) -> Assessment:
-    """Classify, read, check and route a dossier; give its status and due date.
-
-    A due date is set whenever the procedure is known and the dossier is not
-    rejected: a dossier waiting for review is still running against its limit.
-    """
+    """Classify, read, check and route a dossier; give its status and due date (domain.verdict)."""
     classification = classify(pages, catalogue)
     procedure = classification.procedure
     fields = extract_fields(procedure, pages, catalogue)
@@ -38,16 +33,13 @@ def assess(
     problems += validate(procedure, fields, classification, pages, catalogue, received_at)
     routing = route(procedure, fields, pages, catalogue)
     problems += routing.problems
-    status = decide(problems)
-    due = None
-    if procedure is not None and status != "rejected":
-        due = due_date(procedure, received_at, catalogue, extra_days_off)
+    settled = verdict(procedure, problems, received_at, catalogue, extra_days_off)
     return Assessment(
         classification=classification,
         fields=fields,
         routing=routing,
         problems=tuple(problems),
-        status=status,
-        due=due,
+        status=settled.status,
+        due=settled.due,
         extra={"catalogue_version": catalogue.version},
     )

@@ -9,7 +9,7 @@ are passed in by configuration.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Iterable
 from zoneinfo import ZoneInfo
@@ -55,6 +55,16 @@ class WorkingCalendar:
 def local_time(moment: datetime) -> datetime:
     """``moment`` on Vietnam time; a naive datetime is taken as already local."""
     return moment.astimezone(LOCAL_TZ).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def now_in_vietnam() -> datetime:
+    """The wall-clock time at the offices (naive, Vietnam time), whatever the machine's time zone."""
+    return local_time(datetime.now(timezone.utc))
+
+
+def today_in_vietnam() -> date:
+    """The offices' date: what "today", "due today" and "overdue" are counted from."""
+    return now_in_vietnam().date()
 
 
 def due_date(

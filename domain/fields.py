@@ -17,12 +17,14 @@ from typing import Callable, Sequence
 
 from rapidfuzz import fuzz
 
-from domain.catalogue import Catalogue, FieldSpec, Section
+from domain.catalogue import Catalogue
+from domain.catalogue_schema import FieldSpec, Section
 from domain.classify import page_title
 from domain.labels import LabelSet, split_lines, strip_value
 from domain.layout import NEXT_ROW_GAP, Cell, Row, WordBox, line_height, rows_from_text, rows_from_words, top_down_text
 from domain.model import FieldValue, PageInput
-from domain.text import clean_line, fold, fold_key, is_vietnamese_word, read_number, repair_digits, squash, title_case
+from core.text import is_vietnamese_word
+from domain.text import clean_line, fold, fold_key, read_number, repair_digits, squash, title_case
 from domain.validators import Invalid, amount, area, find_date, land_certificate, parse_sex
 
 SECTION_MIN_SCORE = 88.0  # a heading line must read this well to open a section

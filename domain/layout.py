@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Protocol, Sequence
 
-from domain.text import clean_line, nfc
+from core.text import nfc
+from domain.text import clean_line
 
 CELL_GAP = 1.6  # a horizontal gap this many line heights wide separates two cells
 ROW_OVERLAP = 0.5  # a word joins a row when its middle lies within this many heights of the row's middle

@@ -24,7 +24,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Mapping, Sequence
 
-from domain.catalogue import Catalogue, Place
+from domain.catalogue import Catalogue
+from domain.communes import Place
 from domain.labels import LabelSet, split_lines
 from domain.model import FieldValue, PageInput, Problem, Routing
 from domain.units import unit_phrases

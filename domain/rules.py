@@ -11,16 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Callable, Mapping, Sequence
 
-from domain.catalogue import (
-    BusinessNameRule,
-    Catalogue,
-    FieldSpec,
-    MinAgeRule,
-    NotBeforeRule,
-    Procedure,
-    RegisteredWithinRule,
-    Rule,
-)
+from domain.catalogue import Catalogue
+from domain.catalogue_schema import BusinessNameRule, FieldSpec, MinAgeRule, NotBeforeRule, Procedure, RegisteredWithinRule, Rule
 from domain.deadlines import local_time
 from domain.model import Classification, FieldValue, PageInput, Problem, Severity
 from domain.text import fold_key

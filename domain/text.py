@@ -12,33 +12,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_TONE_MARKS = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng
-_VOWELS = "aăâeêioôơuưy"
-
-
-def _vietnamese_letters() -> frozenset[str]:
-    letters = set("abcdefghijklmnopqrstuvwxyzđ" + _VOWELS)
-    for vowel in _VOWELS:
-        for mark in _TONE_MARKS:
-            letters.add(unicodedata.normalize("NFC", vowel + mark))
-    return frozenset(letters | {ch.upper() for ch in letters})
-
-
-#: Latin letters plus the 134 accented letters of Vietnamese, both cases.
-VIETNAMESE_LETTERS = _vietnamese_letters()
+from core.text import nfc
 
 _SPACES = re.compile(r"\s+")
 _SPACE_CHARS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
-
-
-def nfc(text: str) -> str:
-    """Compose to NFC and drop combining marks that cannot compose.
-
-    OCR sometimes emits a stray combining mark; dropping it keeps every
-    character one code point, which :func:`fold` relies on.
-    """
-    composed = unicodedata.normalize("NFC", text)
-    return "".join(ch for ch in composed if not unicodedata.combining(ch))
 
 
 def squash(text: str) -> str:
@@ -71,11 +48,6 @@ def fold(text: str) -> str:
 def fold_key(text: str) -> str:
     """Fold and reduce to letters, digits and single spaces: a matching key."""
     return squash(re.sub(r"[^0-9a-z]+", " ", fold(nfc(text))))
-
-
-def is_vietnamese_word(word: str) -> bool:
-    """True when every character is a letter of the Vietnamese alphabet."""
-    return bool(word) and all(ch in VIETNAMESE_LETTERS for ch in word)
 
 
 # Letters Tesseract reads in place of digits. Applied only inside tokens that

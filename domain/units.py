@@ -28,7 +28,8 @@ from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
 
-from domain.text import fold, fold_key, nfc, squash
+from core.text import nfc
+from domain.text import fold, fold_key, squash
 
 UNIT_MIN_SCORE = 88.0  # below this a match is a guess
 UNIT_MARGIN = 4.0  # the best unit must beat the next other unit by this much

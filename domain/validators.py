@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, Mapping
 
-from domain.text import fold, nfc, read_number, repair_digits, squash
+from core.text import nfc
+from domain.text import fold, read_number, repair_digits, squash
 
 Sex = Literal["Nam", "Nữ"]
 

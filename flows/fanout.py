@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from prefect import get_run_logger
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-from hoso.masking import mask_text
+from core.masking import mask_text
 
 T = TypeVar("T")
 

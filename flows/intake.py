@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_progress_artifact, create_table_artifact, update_progress_artifact
 
-from domain.deadlines import local_time
+from domain.deadlines import now_in_vietnam
 from flows.fanout import run_each
 from flows.process_dossier import process_dossier
-from hoso.resources import resources
-from hoso.sealing import seal
-from tasks.discover import discover
-from tasks.reconcile import reconcile_runs
+from flows.resources import resources
+from core.sealing import seal
+from tasks.discover import discover_task
+from tasks.reconcile import reconcile_runs_task
 from tasks.publish import batch_rows
 
 
 def _run_name() -> str:
-    return f"tiếp nhận {local_time(datetime.now(timezone.utc)):%H:%M ngày %d/%m/%Y}"
+    return f"tiếp nhận {now_in_vietnam():%H:%M ngày %d/%m/%Y}"
 
 
 @flow(name="intake", flow_run_name=_run_name, log_prints=False)
@@ -27,8 +26,8 @@ def intake(max_concurrency: int | None = None) -> dict[str, Any]:
     """One ``process-dossier`` run per waiting dossier, at most ``max_concurrency`` at a time."""
     logger = get_run_logger()
     res = resources()
-    reconcile_runs(res.db_url)
-    items, waiting = discover(res.store)
+    reconcile_runs_task(res.db_url)
+    items, waiting = discover_task(res.store)
     logger.info("Hộp thư đến: %d hồ sơ chờ xử lý, %d đang tải lên.", len(items), len(waiting))
     limit = max_concurrency or res.settings.intake_concurrency
     progress = create_progress_artifact(progress=0.0, description=f"Tiến độ lô {len(items)} hồ sơ") if items else None

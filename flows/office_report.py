@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from prefect import flow
 
-from domain.deadlines import local_time
-from hoso.resources import resources
+from domain.deadlines import today_in_vietnam
+from flows.resources import resources
 from tasks.publish import office_tables_task
 
 
 @flow(name="office-report", flow_run_name="hàng chờ các cơ quan")
 def office_report() -> int:
     res = resources()
-    return office_tables_task(res.db_url, res.catalogue, local_time(datetime.now(timezone.utc)).date())
+    return office_tables_task(res.db_url, res.catalogue, today_in_vietnam())

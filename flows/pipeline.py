@@ -8,19 +8,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.model import Status
-from hoso.errors import InputError
-from hoso.resources import PIPELINE_VERSION, Resources
-from tasks.archive import archive_originals
+from core.errors import InputError
+from flows.resources import PIPELINE_VERSION, Resources
+from tasks.archive import archive_originals_task
 from tasks.classify import classify_task
-from tasks.duplicates import duplicate_task
-from tasks.extract_text import extract_text
-from tasks.fetch import InputFile
-from tasks.handoff import handoff_task
-from tasks.notify import notify_task
+from tasks.duplicates import check_duplicate_task
+from tasks.extract_text import extract_text_task
+from tasks.handoff import hand_off_task
+from tasks.notify import notify_office_task
 from tasks.quarantine import quarantine_task
 from tasks.route import route_task
-from tasks.store import StoreContext, parse_days_off, store_task
+from tasks.store import parse_days_off, store_task
 from tasks.validate import validate_task
+from tasks.values import DossierText, InputFile, StoreContext
 
 
 def store_context(res: Resources) -> StoreContext:
@@ -38,20 +38,21 @@ def assess_dossier(res: Resources, dossier_id: str, owner: str, files: list[Inpu
     Two ways end early: a duplicate of an earlier dossier is rejected and linked
     to it; bad input goes to the quarantine. Every settling step first checks that
     ``owner`` (this run) still holds the dossier, and raises ClaimLost if another
-    run took it over (hoso.errors).
+    run took it over (core.errors).
     """
-    archive_originals(res.store, res.db_url, dossier_id, owner, files)
-    if duplicate_task(res.db_url, res.catalogue, dossier_id, owner):
+    archive_originals_task(res.store, res.db_url, dossier_id, owner, files)
+    if check_duplicate_task(res.db_url, res.catalogue, dossier_id, owner):
         return "rejected"
-    texts = extract_text(res.store, files, res.ocr, res.settings.max_file_bytes, res.settings.ocr_workers)
+    texts = extract_text_task(res.store, files, res.ocr, res.settings.max_file_bytes, res.settings.ocr_workers)
     if isinstance(texts, InputError):
-        quarantine_task(res.store, res.db_url, dossier_id, owner, files, texts)
+        quarantine_task(res.store, res.db_url, res.catalogue, dossier_id, owner, files, texts)
         return "quarantined"
-    classification, fields = classify_task(texts, res.catalogue)
-    problems = validate_task(classification, fields, texts, res.catalogue, received_at, res.ocr.page_timeout_s)
-    routing = route_task(classification, fields, texts, res.catalogue)
-    outcome = store_task(res.store, res.db_url, res.catalogue, store_context(res), dossier_id, owner, texts, classification, fields, problems, routing)
-    handoff_task(res.store, res.db_url, res.catalogue, outcome)
+    text = DossierText.of(texts)  # pages converted once, read by classify, validate, route and store
+    classification, fields = classify_task(text, res.catalogue)
+    problems = validate_task(classification, fields, text, res.catalogue, received_at, res.ocr.page_timeout_s)
+    routing = route_task(classification, fields, text, res.catalogue)
+    outcome = store_task(res.store, res.db_url, res.catalogue, store_context(res), dossier_id, owner, text, classification, fields, problems, routing)
+    hand_off_task(res.store, res.db_url, res.catalogue, outcome)
     # A notification that cannot be delivered is logged on its task run; the dossier is in the queue anyway.
-    notify_task(res.catalogue, outcome, return_state=True)
+    notify_office_task(res.catalogue, outcome, return_state=True)
     return outcome.status

@@ -9,16 +9,16 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from flows.pipeline import assess_dossier
-from hoso.errors import ClaimLost
-from hoso.masking import mask_source
-from hoso.resources import resources
-from hoso.sealing import unseal
-from tasks.discover import locate
-from tasks.fetch import fetch
-from tasks.finalize import finalize
+from core.errors import ClaimLost
+from core.masking import mask_source
+from flows.resources import resources
+from core.sealing import unseal
+from tasks.discover import locate_task
+from tasks.fetch import fetch_task
+from tasks.finalize import clear_inbox_task
 from tasks.publish import publish_task
 from tasks.review import request_review_task
-from tasks.register import claim, register
+from tasks.register import claim_task, register_task
 
 
 def _run_name() -> str:
@@ -35,33 +35,33 @@ def owner() -> str:
 def process_dossier(source: str) -> dict[str, Any]:
     """fetch → archive → text → classify → validate → route → store → hand off → clear inbox.
 
-    ``source`` is sealed (hoso/sealing.py) when intake or an S3 event starts the run,
+    ``source`` is sealed (core/sealing.py) when intake or an S3 event starts the run,
     so the name in it never shows in the run's parameters; a plain source typed by an
     operator works too.
     """
     logger = get_run_logger()
     res = resources()
-    item = locate(res.store, unseal(source, res.settings.sealing_secret))
+    item = locate_task(res.store, unseal(source, res.settings.sealing_secret))
     if item is None:
         logger.info("Không còn gì trong hộp thư đến cho nguồn này; bỏ qua.")
         return {"status": "gone"}
-    registered = register(res.db_url, item)
+    registered = register_task(res.db_url, item)
     if registered.finished:
         # A previous run stored everything but died before clearing the inbox.
-        finalize(res.store, res.db_url, registered.dossier_id, item)
+        clear_inbox_task(res.store, res.db_url, registered.dossier_id, item)
         logger.info("Hồ sơ %s đã xử lý trước đó; chỉ dọn hộp thư đến.", registered.dossier_id)
         return {"dossier": registered.dossier_id, "status": registered.status}
     holder = owner()
-    if not claim(res.db_url, registered.dossier_id, holder, res.settings.claim_lease_s):
+    if not claim_task(res.db_url, registered.dossier_id, holder, res.settings.claim_lease_s):
         logger.info("Hồ sơ %s đang được một lượt chạy khác xử lý; bỏ qua.", registered.dossier_id)
         return {"dossier": registered.dossier_id, "status": "claimed-elsewhere"}
-    files = fetch(res.store, item)
+    files = fetch_task(res.store, item)
     try:
         status = assess_dossier(res, registered.dossier_id, holder, files, registered.received_at)
     except ClaimLost:
         logger.info("Hồ sơ %s: một lượt chạy khác đã tiếp quản sau khi lượt này quá hạn giữ; lượt này dừng lại.", registered.dossier_id)
         return {"dossier": registered.dossier_id, "status": "claimed-elsewhere"}
-    finalize(res.store, res.db_url, registered.dossier_id, item)
+    clear_inbox_task(res.store, res.db_url, registered.dossier_id, item)
     publish_task(res.store, res.db_url, res.catalogue, registered.dossier_id)
     if status == "needs_review":
         request_review_task(registered.dossier_id)

@@ -2,39 +2,38 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
-from domain.deadlines import local_time
+from domain.deadlines import today_in_vietnam
 from flows.fanout import run_each
 from flows.pipeline import assess_dossier
 from flows.process_dossier import owner, process_dossier
-from hoso.errors import ClaimLost
-from hoso.resources import PIPELINE_VERSION, resources
-from hoso.sealing import seal
-from tasks.fetch import fetch_archived
+from core.errors import ClaimLost
+from flows.resources import PIPELINE_VERSION, resources
+from core.sealing import seal
+from tasks.fetch import fetch_archived_task
 from tasks.publish import nightly_report, publish_task
-from tasks.lookup import open_summary_task, select_task, state_task
-from tasks.register import claim
+from tasks.lookup import open_summary_task, select_for_reprocess_task, dossier_state_task
+from tasks.register import claim_task
 
 
 @flow(name="reassess-dossier", flow_run_name="đánh giá lại {dossier_id}")
 def reassess_dossier(dossier_id: str) -> dict[str, Any]:
     """Assess an archived dossier again from its stored originals."""
     res = resources()
-    state = state_task(res.db_url, dossier_id)
+    state = dossier_state_task(res.db_url, dossier_id)
     if state is None:
         return {"dossier": dossier_id, "status": "missing"}
     if not state.archived:
         # It died before its originals were archived: they are still in the inbox.
         return {**process_dossier(source=seal(state.source, res.settings.sealing_secret)), "before": state.status}
     holder = owner()
-    if not claim(res.db_url, dossier_id, holder, res.settings.claim_lease_s, settled_too=True):
+    if not claim_task(res.db_url, dossier_id, holder, res.settings.claim_lease_s, settled_too=True):
         return {"dossier": dossier_id, "before": state.status, "status": "claimed-elsewhere"}
-    files = fetch_archived(res.store, res.db_url, dossier_id)
+    files = fetch_archived_task(res.store, res.db_url, dossier_id)
     try:
         status = assess_dossier(res, dossier_id, holder, files, state.received_at)
     except ClaimLost:
@@ -47,11 +46,10 @@ def reassess_dossier(dossier_id: str) -> dict[str, Any]:
 def reprocess(max_concurrency: int | None = None) -> dict[str, Any]:
     logger = get_run_logger()
     res = resources()
-    ids = select_task(res.db_url, PIPELINE_VERSION)
+    ids = select_for_reprocess_task(res.db_url, PIPELINE_VERSION)
     logger.info("Chạy lại %d hồ sơ.", len(ids))
     results = run_each(lambda dossier_id: reassess_dossier(dossier_id=dossier_id), ids, max_concurrency or res.settings.intake_concurrency)
     changed = sum(1 for r in results if r.get("before") != r.get("status"))
-    today = local_time(datetime.now(timezone.utc)).date()
-    summary = open_summary_task(res.db_url, today)
+    summary = open_summary_task(res.db_url, today_in_vietnam())
     create_markdown_artifact(key="bao-cao-dem", markdown=nightly_report(results, changed, summary), description="Báo cáo chạy lại hằng đêm")
     return {"reprocessed": len(results), "changed": changed, "results": results}

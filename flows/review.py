@@ -9,8 +9,12 @@ from prefect.exceptions import FlowPauseTimeout
 from prefect.flow_runs import pause_flow_run, suspend_flow_run
 from prefect.runtime import deployment
 
-from hoso.resources import resources
+from core.errors import ClaimLost
+from flows.pipeline import store_context
+from flows.process_dossier import owner
+from flows.resources import resources
 from tasks.publish import publish_task
+from tasks.register import claim_task
 from tasks.review import apply_review_task, prepare_review_task
 
 
@@ -34,6 +38,14 @@ def review_dossier(dossier_id: str, timeout_s: int | None = None) -> dict[str, A
     except FlowPauseTimeout:
         logger.info("Hết thời gian chờ cán bộ; hồ sơ giữ trạng thái cần xem xét cho việc chạy lại ban đêm.")
         return {"dossier": dossier_id, "status": "needs_review"}
-    status = apply_review_task(res.store, res.db_url, res.catalogue, dossier_id, decision.model_dump())
+    holder = owner()
+    if not claim_task(res.db_url, dossier_id, holder, res.settings.claim_lease_s, settled_too=True):
+        logger.info("Hồ sơ %s đang được một lượt chạy khác xử lý; quyết định của cán bộ chưa được ghi.", dossier_id)
+        return {"dossier": dossier_id, "status": "claimed-elsewhere"}
+    days_off = store_context(res).extra_days_off  # the very days off the store step counted
+    try:
+        status = apply_review_task(res.store, res.db_url, res.catalogue, dossier_id, holder, decision.model_dump(), days_off)
+    except ClaimLost:
+        return {"dossier": dossier_id, "status": "claimed-elsewhere"}
     publish_task(res.store, res.db_url, res.catalogue, dossier_id)
     return {"dossier": dossier_id, "status": status}

@@ -16,32 +16,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from hoso.errors import HosoError, StackError
-from hoso.settings import Settings, get_settings
+from core.errors import HosoError, StackError
+from core.settings import Settings, get_settings
+from domain.vocabulary import status_label
+from hoso.cli_common import ready_database, ready_store, stack_is_up
 
 app = typer.Typer(help="hoso — tiếp nhận, số hoá và chuyển hồ sơ thủ tục hành chính.", no_args_is_help=True, pretty_exceptions_enable=False)
 console = Console(width=None if sys.stdout.isatty() else 150)
-STATUS_VI = {"routed": "đã chuyển", "needs_review": "cần xem xét", "rejected": "từ chối", "quarantined": "cách ly", "received": "đã nhận", "processing": "đang xử lý", "done": "đã giải quyết"}
-
-
-def _settings() -> Settings:
-    return get_settings()
-
-
-def _store(settings: Settings):  # type: ignore[no-untyped-def]
-    from storage.objects import ObjectStore
-
-    store = ObjectStore.from_settings(settings)
-    store.ensure_buckets()
-    return store
-
-
-def _db(settings: Settings) -> str:
-    from storage.database import migrate
-
-    assert settings.database_url
-    migrate(settings.database_url)
-    return settings.database_url
 
 
 @app.command()
@@ -49,7 +30,7 @@ def up() -> None:
     """Khởi động hệ thống cục bộ chạy nền (máy chủ S3, máy chủ Prefect, worker, bộ nhận sự kiện) và áp dụng prefect.yaml."""
     from hoso import stack
 
-    settings = _settings()
+    settings = get_settings()
     for service in stack.services(settings):
         pid = stack.start(settings, service)
         console.print(f"[green]✓[/] {service.name} (pid {pid})")
@@ -57,15 +38,16 @@ def up() -> None:
             stack.deploy(settings)
             console.print("[green]✓[/] deployments từ prefect.yaml")
             _apply_automations(settings)
-    _store(settings)
-    _db(settings)
+    ready_store(settings)
+    ready_database(settings)
     console.print(f"Giao diện Prefect: http://127.0.0.1:{settings.prefect_port}")
 
 
 def _apply_automations(settings: Settings) -> None:
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from hoso.orchestration import ensure_automations, ensure_ocr_limit, ocr_limit_name
+    from hoso.orchestration import ensure_automations, ensure_ocr_limit
+    from tasks.extract_text import ocr_limit_name
 
     with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}):
         for name in ensure_automations():
@@ -79,7 +61,7 @@ def down() -> None:
     """Dừng hệ thống cục bộ (dữ liệu vẫn giữ trong HOSO_HOME)."""
     from hoso import stack
 
-    settings = _settings()
+    settings = get_settings()
     for service in reversed(stack.services(settings)):
         stopped = stack.stop(settings, service.name)
         console.print(f"{'■' if stopped else '·'} {service.name}{' đã dừng' if stopped else ' không chạy'}")
@@ -90,7 +72,7 @@ def status() -> None:
     """Trạng thái từng phần của hệ thống cục bộ và địa chỉ giao diện Prefect."""
     from hoso import stack
 
-    settings = _settings()
+    settings = get_settings()
     table = Table("phần", "pid", "cổng", "trạng thái")
     for service in stack.services(settings):
         pid = stack.running_pid(settings, service.name)
@@ -109,21 +91,9 @@ def submit(
     """Đưa hồ sơ vào hộp thư đến, như một trạm quét."""
     from hoso.submit import submit_path
 
-    store = _store(_settings())
+    store = ready_store(get_settings())
     for path in paths:
         console.print(f"→ {submit_path(store, path, station)}")
-
-
-def _stack_is_up(settings: Settings) -> bool:
-    """True when the stack's worker and server both run; a worker left without its server is said as such (exit 6)
-    rather than taken for a stack that is down, whose work this process would then do with a Prefect of its own."""
-    from hoso import stack
-
-    server = stack.port_open(settings.prefect_port)
-    worker = stack.running_pid(settings, "worker") is not None
-    if worker and not server:
-        raise stack.unreachable_error("prefect-server", settings.prefect_api_url.removesuffix("/api"))
-    return server and worker
 
 
 def run_intake(settings: Settings, *, here: bool = False) -> dict[str, int]:
@@ -136,7 +106,7 @@ def run_intake(settings: Settings, *, here: bool = False) -> dict[str, int]:
     """
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    stack_up = _stack_is_up(settings)
+    stack_up = stack_is_up(settings)
     if here or not stack_up:
         from flows.intake import intake
 
@@ -195,17 +165,17 @@ def _settled_by_children(settings: Settings, run_id: Any) -> dict[str, int]:
                 break
             time.sleep(0.5)
     children = [child for child, parent in candidates.items() if parents.get(parent) == str(run_id)]
-    with session_scope(_db(settings)) as session:
+    with session_scope(ready_database(settings)) as session:
         return repository.count_settled_by(session, children)
 
 
 @app.command()
 def run(here: Annotated[bool, typer.Option(help="chạy trong tiến trình này thay vì trên worker của hệ thống")] = False) -> None:
     """Xử lý ngay mọi hồ sơ đang chờ trong hộp thư đến và chờ đến khi xong."""
-    counts = run_intake(_settings(), here=here)
+    counts = run_intake(get_settings(), here=here)
     console.print(f"Đã xử lý {sum(counts.values())} hồ sơ.")
     for status_name, count in sorted(counts.items()):
-        console.print(f"  {STATUS_VI.get(status_name, status_name)}: {count}")
+        console.print(f"  {status_label(status_name)}: {count}")
 
 
 @app.command(name="reprocess")
@@ -226,7 +196,7 @@ def list_command(
     from storage import repository
     from storage.database import session_scope
 
-    with session_scope(_db(_settings())) as session:
+    with session_scope(ready_database(get_settings())) as session:
         rows = [repository.as_json(d) for d in repository.list_all(session, status_filter)]
     if as_json:
         for row in rows:
@@ -241,7 +211,7 @@ def show(dossier: str, as_json: Annotated[bool, typer.Option("--json")] = True) 
     from storage import repository
     from storage.database import session_scope
 
-    with session_scope(_db(_settings())) as session:
+    with session_scope(ready_database(get_settings())) as session:
         found = repository.get(session, dossier) or repository.find_by_prefix(session, dossier)
         if found is None:
             console.print(f"[red]Không có hồ sơ «{dossier}».[/]")
@@ -258,14 +228,14 @@ def _tail(text: str, width: int) -> str:
 
 
 def summary_table(rows: list[dict[str, Any]]) -> Table:
-    from hoso.masking import mask_name
+    from core.masking import mask_name
 
     table = Table("hồ sơ", "nguồn", "thủ tục", "cơ quan", "xã/phường", "trạng thái", "người nộp", "vấn đề")
     for r in rows:
         name = r["fields"].get("applicant_name") or ""
         table.add_row(
             r["id"][:8], _tail(r["source"], 36), r["procedure"] or "-", r["office"] or "-", r["commune"] or "-",
-            STATUS_VI.get(r["status"], r["status"]), mask_name(name) if name else "-",
+            status_label(r["status"]), mask_name(name) if name else "-",
             ", ".join(p["code"] for p in r["problems"]) or "-",
         )
     return table
@@ -281,18 +251,18 @@ def demo(
     from storage import repository
     from storage.database import session_scope
 
-    settings = _settings()
+    settings = get_settings()
     up()
     out_dir = out or settings.home / "samples" / "demo"
     cases = generate_demo(out_dir)
-    store = _store(settings)
+    store = ready_store(settings)
     sources = []
     for case in cases:
         for f in case.files:
             sources.append(submit_path(store, f, "quay-1"))
     console.print(f"Đã nộp {len(sources)} hồ sơ mẫu vào hộp thư đến.")
     run_intake(settings)
-    with session_scope(_db(settings)) as session:
+    with session_scope(ready_database(settings)) as session:
         rows = [repository.as_json(d) for d in repository.list_all(session) if d.source in sources]
     console.print(summary_table(rows))
     console.print(f"Xem các lượt chạy trong giao diện Prefect: http://127.0.0.1:{settings.prefect_port}/runs")

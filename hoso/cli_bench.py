@@ -14,10 +14,12 @@ bench_app = typer.Typer(help="Đo hiệu năng và độ chính xác trên máy 
 
 def _ready_settings():  # type: ignore[no-untyped-def]
     """The local stack, started if it is not running (benchmarks use its servers)."""
-    from hoso.cli import _settings, _stack_is_up, up
+    from core.settings import get_settings
+    from hoso.cli import up
+    from hoso.cli_common import stack_is_up
 
-    settings = _settings()
-    if not _stack_is_up(settings):
+    settings = get_settings()
+    if not stack_is_up(settings):
         up()
     return settings
 
@@ -64,9 +66,10 @@ def ocr(
         from dataclasses import replace
 
         from bench.ocr_library import run_library_bench
-        from hoso.cli import _settings
+        from core.settings import get_settings
+        from flows.resources import ocr_options
 
-        options = _settings().ocr_options
+        options = ocr_options(get_settings())
         if languages:
             options = replace(options, languages=languages)
         typer.echo(run_library_bench(out.with_name(out.name + "-library"), per_kind, options))

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from hoso.settings import get_settings
+from core.settings import get_settings
 
 app = typer.Typer(help="Nhận thông báo sự kiện của kho S3 (webhook MinIO) để xử lý hồ sơ ngay khi trạm quét nộp.", no_args_is_help=True)
 

@@ -10,18 +10,19 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Annotated, Any
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from hoso.office_queue import days_left_text, queue_row, today_in_vietnam
+from domain.deadlines import today_in_vietnam
+from domain.vocabulary import days_left_text, status_label
+from tasks.office_queue import queue_row
 
 if TYPE_CHECKING:
     from domain.catalogue import Catalogue
-    from storage.models import Dossier, Handoff
 
 app = typer.Typer(help="Hàng chờ hồ sơ của từng cơ quan: xem theo hạn giải quyết, đánh dấu đã giải quyết.", no_args_is_help=True)
 console = Console(width=None if sys.stdout.isatty() else 150)
@@ -34,7 +35,7 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _catalogue() -> Catalogue:
-    from domain.catalogue import default_catalogue
+    from domain.catalogue_loading import default_catalogue
 
     return default_catalogue()
 
@@ -65,7 +66,8 @@ def queue(
     as_json: Annotated[bool, typer.Option("--json", help="mỗi dòng một đối tượng JSON")] = False,
 ) -> None:
     """Liệt kê hồ sơ đang chờ của một cơ quan, hạn gần nhất trước (quá hạn ở trên, chưa có hạn ở cuối)."""
-    from hoso.cli import _db, _settings
+    from core.settings import get_settings
+    from hoso.cli_common import ready_database
     from storage import repository
     from storage.database import session_scope
 
@@ -73,7 +75,7 @@ def queue(
     office = check_office(catalogue, office)
     commune_slug = check_commune(catalogue, commune) if commune else None
     today = today_in_vietnam()
-    with session_scope(_db(_settings())) as session:
+    with session_scope(ready_database(get_settings())) as session:
         rows = [queue_row(catalogue, h, d, today) for h, d in repository.office_queue(session, office, commune_slug)]
     if as_json:
         for row in rows:
@@ -101,24 +103,25 @@ def done(
     by: Annotated[str | None, typer.Option(help="người giải quyết (mặc định: tên đăng nhập)")] = None,
 ) -> None:
     """Đánh dấu hồ sơ đã giải quyết: hồ sơ rời hàng chờ của cơ quan, lịch sử kết thúc bằng `done`."""
-    from hoso.cli import STATUS_VI, _db, _settings
+    from core.settings import get_settings
+    from hoso.cli_common import ready_database
     from storage import repository
     from storage.database import session_scope
 
     catalogue = _catalogue()
     actor = by or _login_name()
-    with session_scope(_db(_settings())) as session:
+    with session_scope(ready_database(get_settings())) as session:
         found = repository.get(session, dossier) or repository.find_by_prefix(session, dossier)
         if found is None:
             raise _fail(f"Không có hồ sơ «{dossier}» (hoặc mã rút gọn trùng nhiều hồ sơ).")
         closed = repository.settle(session, found, actor=actor)
         if not closed:
-            status = STATUS_VI.get(found.status, found.status)
+            status = status_label(found.status)
             raise _fail(f"Hồ sơ {found.id[:8]} không nằm trong hàng chờ của cơ quan nào (trạng thái: {status}).")
         label = found.receipt or found.id[:8]
         office = closed[0].office
     office_name = next((o.name for o in catalogue.offices if o.slug == office), office)
-    console.print(f"[green]✓[/] Hồ sơ {label}: {STATUS_VI.get('done', 'done')}, đã rời hàng chờ của {office_name}.")
+    console.print(f"[green]✓[/] Hồ sơ {label}: {status_label('done')}, đã rời hàng chờ của {office_name}.")
 
 
 def _login_name() -> str:

@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI, HTTPException, Request, Response
 
 from hoso.inbox_events import BadNotification, inbox_signals, parse_notification, prefect_event_fields
-from hoso.masking import mask_source
-from hoso.settings import Settings, get_settings
+from core.masking import mask_source
+from core.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from prefect.events import Event

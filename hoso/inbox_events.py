@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
-from hoso.masking import mask_source
-from hoso.sealing import digest, seal
+from core.masking import mask_source
+from core.sealing import digest, seal
 from storage.layout import source_for_key
 
 EVENT_NAME = "hoso.inbox.object-created"
@@ -132,7 +132,7 @@ def prefect_event_fields(signal: InboxSignal, secret: str) -> dict[str, Any]:
     """The arguments of the Prefect event for one signal (``event``, ``resource``, ``payload``, ``id``).
 
     ``hoso.source`` is what the process-dossier deployment's trigger passes as
-    its ``source`` parameter, sealed with ``secret`` (hoso/sealing.py): events
+    its ``source`` parameter, sealed with ``secret`` (core/sealing.py): events
     and run parameters are shown in the Prefect UI, and file names may be
     people's. The payload carries no key for the same reason.
     """

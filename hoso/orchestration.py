@@ -13,7 +13,6 @@ dossier itself is resumed by hoso's processing lease, not by this.
 
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
 
 from prefect.automations import Automation
@@ -21,6 +20,8 @@ from prefect.client.schemas.objects import StateType
 from prefect.events.actions import ChangeFlowRunState
 from prefect.events.schemas.automations import EventTrigger, Posture
 from prefect.events.schemas.events import ResourceSpecification
+
+from tasks.extract_text import ocr_limit_name
 
 ZOMBIE_AUTOMATION = "hoso: lượt chạy mất tín hiệu → Crashed"
 HEARTBEAT_SECONDS = 30
@@ -51,10 +52,6 @@ def zombie_runs(within: timedelta = timedelta(seconds=3 * HEARTBEAT_SECONDS)) ->
         ),
         actions=[ChangeFlowRunState(state=StateType.CRASHED, message="Không nhận được nhịp tim: worker có thể đã bị tắt đột ngột.")],
     )
-
-
-def ocr_limit_name() -> str:
-    return f"ocr-{socket.gethostname()}".lower()[:100]
 
 
 def ensure_ocr_limit(slots: int) -> bool:

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from hoso.errors import StackError
+from core.errors import StackError
 
 
 def _bin(name: str) -> str:

@@ -19,8 +19,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hoso.errors import StackError
-from hoso.settings import Settings
+from core.errors import StackError
+from core.settings import Settings
 
 WORK_POOL = "process"
 PROJECT_DIR = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
-from hoso.errors import InputError
+from core.errors import InputError
 from ocr.images import image_pages
 from ocr.model import DocumentResult, OcrOptions, PageResult
 from ocr.page import PageImage

@@ -23,9 +23,9 @@ from pathlib import Path
 import pytesseract
 from PIL import Image
 
-from hoso.errors import ConfigError, EngineError
+from core.errors import ConfigError, EngineError
 from ocr.page import PageImage
-from ocr.text import nfc
+from core.text import nfc
 from ocr.words import Word, words_from_tsv
 
 

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 import numpy as np
 from PIL import Image, ImageOps
 
-from hoso.errors import CorruptFile, HosoError, TooLarge
+from core.errors import CorruptFile, HosoError, TooLarge
 from ocr.model import OcrOptions
 from ocr.page import PageImage, check_page_count, check_page_size
 from ocr.sniff import JPEG, PNG, TIFF

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from hoso.errors import TooLarge
+from core.errors import TooLarge
 
 # Tesseract refuses images with a side of 32 768 pixels or more.
 MAX_SIDE = 32_767

@@ -24,10 +24,10 @@ from pdfplumber.utils.text import WordExtractor
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from hoso.errors import CorruptFile, EncryptedFile
+from core.errors import CorruptFile, EncryptedFile
 from ocr.model import OcrOptions
 from ocr.page import PageImage, check_page_count, check_page_size
-from ocr.text import nfc
+from core.text import nfc
 from ocr.words import Word, words_from_plumber
 
 PDFIUM = threading.RLock()

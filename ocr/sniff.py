@@ -8,7 +8,7 @@ parser sees it.
 
 from __future__ import annotations
 
-from hoso.errors import EmptyFile, UnsupportedFile
+from core.errors import EmptyFile, UnsupportedFile
 
 PDF = "application/pdf"
 PNG = "image/png"

@@ -14,25 +14,10 @@ import unicodedata
 
 from rapidfuzz.distance import Levenshtein
 
-_TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")  # ngang, huyền, sắc, ngã, hỏi, nặng
-_VOWELS = "aăâeêioôơuưy"
-
-
-def _vietnamese_letters() -> frozenset[str]:
-    lower = {unicodedata.normalize("NFC", v + t) for v in _VOWELS for t in _TONES} | {"đ"}
-    accented = {c for c in lower | {c.upper() for c in lower} if not c.isascii()}
-    return frozenset(accented) | frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-
-
-VIETNAMESE_LETTERS: frozenset[str] = _vietnamese_letters()
-"""The Latin alphabet plus the 134 precomposed accented forms Vietnamese uses."""
+from core.text import VIETNAMESE_LETTERS, is_vietnamese_word, nfc
 
 _CID = re.compile(r"\(cid:\d+\)")
 _EDGE_PUNCT = "\"'“”‘’()[]{}<>.,;:!?…-–—/\\|*_"
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 def fold_whitespace(text: str) -> str:
@@ -54,8 +39,7 @@ def text_figures(text: str) -> dict[str, float]:
 
 
 def _is_word(token: str) -> bool:
-    core = token.strip(_EDGE_PUNCT)
-    return bool(core) and all(c in VIETNAMESE_LETTERS for c in core)
+    return is_vietnamese_word(token.strip(_EDGE_PUNCT))
 
 
 def _is_junk_char(c: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from ocr.text import nfc
+from core.text import nfc
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal, Sequence
 
-from domain.catalogue import Catalogue, Commune
+from domain.catalogue import Catalogue
+from domain.communes import Commune
 
 Sex = Literal["Nam", "Nữ"]
 

@@ -25,7 +25,7 @@ from minio.deleteobjects import DeleteObject
 from minio.error import S3Error
 from minio.versioningconfig import VersioningConfig
 
-from hoso.errors import StorageError
+from core.errors import StorageError
 
 Area = Literal["inbox", "archive", "quarantine", "offices"]
 AREAS: tuple[Area, ...] = ("inbox", "archive", "quarantine", "offices")

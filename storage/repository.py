@@ -17,7 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from hoso.errors import ClaimLost
+from core.errors import ClaimLost
 from storage.models import Dossier, DossierFile, Handoff, Page, Problem, ReceiptCounter, StateChange, utcnow
 
 # "done": the office has settled the dossier (`hoso office done`); nothing runs it again.

@@ -12,13 +12,13 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from ocr import sniff_media_type
-from hoso.errors import InputError
+from core.errors import InputError
 from storage import repository
 from storage.database import session_scope
 from storage.layout import archive_prefix, original_key
 from storage.objects import ObjectStore
-from tasks.fetch import InputFile
 from tasks.retry import IO_RETRIES
+from tasks.values import InputFile
 
 
 def media_type_or_unknown(data: bytes) -> str:
@@ -47,6 +47,4 @@ def archive_files(store: ObjectStore, db_url: str, dossier_id: str, owner: str, 
         repository.set_status(session, dossier, "processing", actor="process_dossier", reason="đã lưu bản gốc vào kho lưu trữ")
 
 
-@task(name="archive-originals", cache_policy=NO_CACHE, **IO_RETRIES)
-def archive_originals(store: ObjectStore, db_url: str, dossier_id: str, owner: str, files: list[InputFile]) -> None:
-    archive_files(store, db_url, dossier_id, owner, files)
+archive_originals_task = task(name="archive-originals", cache_policy=NO_CACHE, **IO_RETRIES)(archive_files)

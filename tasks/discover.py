@@ -24,7 +24,7 @@ def find_item(store: ObjectStore, source: str) -> InboxItem | None:
     return next((i for i in items if i.source == source), None)
 
 
-discover = task(name="discover", cache_policy=NO_CACHE, **IO_RETRIES)(find_waiting_dossiers)
+discover_task = task(name="discover", cache_policy=NO_CACHE, **IO_RETRIES)(find_waiting_dossiers)
 
 
-locate = task(name="locate", cache_policy=NO_CACHE, **IO_RETRIES)(find_item)
+locate_task = task(name="locate", cache_policy=NO_CACHE, **IO_RETRIES)(find_item)

@@ -9,30 +9,23 @@ workers on one machine do not oversubscribe it either.
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.concurrency.sync import concurrency
 
-from hoso.errors import InputError
-from hoso.orchestration import ocr_limit_name
+from core.errors import InputError
 from ocr import read_document
-from ocr.model import DocumentResult, OcrOptions
+from ocr.model import OcrOptions
 from storage.objects import ObjectStore
 from tasks import ocr_cache
-from tasks.fetch import InputFile, check_limits
+from tasks.fetch import check_limits
 from tasks.retry import IO_RETRIES
-
-
-@dataclass(frozen=True)
-class FileText:
-    name: str
-    result: DocumentResult
-    cached: bool = False
+from tasks.values import FileText, InputFile
 
 
 _CORES: dict[int, threading.BoundedSemaphore] = {}
@@ -55,6 +48,11 @@ Slot = Callable[[], AbstractContextManager[object]]
 # on reading without its slot: the machine runs one file too many for a while, which
 # beats a stalled pipeline.
 SLOT_LEASE_S = 60.0
+
+
+def ocr_limit_name() -> str:
+    """This machine's Prefect concurrency limit on pages OCRed at once (`hoso up` creates it)."""
+    return f"ocr-{socket.gethostname()}".lower()[:100]
 
 
 def machine_slot() -> AbstractContextManager[object]:
@@ -82,7 +80,6 @@ def read_files(
     return [read_file(store, f, options, budget, machine) for f in files]
 
 
-@task(name="extract-text", cache_policy=NO_CACHE, **IO_RETRIES)
 def extract_text(
     store: ObjectStore, files: list[InputFile], options: OcrOptions, max_file_bytes: int, budget: int
 ) -> list[FileText] | InputError:
@@ -93,3 +90,6 @@ def extract_text(
     except InputError as error:
         get_run_logger().warning("Tệp không xử lý được (%s): %s", error.code, error.message)
         return error
+
+
+extract_text_task = task(name="extract-text", cache_policy=NO_CACHE, **IO_RETRIES)(extract_text)

@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from hoso.errors import EmptyFile, TooLarge
-from hoso.masking import file_kind
+from core.errors import EmptyFile, TooLarge
+from core.masking import file_kind
 from storage import repository
 from storage.database import session_scope
 from storage.layout import InboxItem
 from storage.objects import ObjectStore
 from tasks.retry import IO_RETRIES
-
-
-@dataclass(frozen=True)
-class InputFile:
-    name: str  # the name the station gave it
-    inbox_key: str
-    data: bytes
-    sha256: str
-    inbox_version: str | None = None  # the inbox version these bytes are (None: not known, e.g. archived before versioning)
-
-    @property
-    def size(self) -> int:
-        return len(self.data)
+from tasks.values import InputFile
 
 
 def read_inbox_files(store: ObjectStore, item: InboxItem) -> list[InputFile]:
@@ -69,7 +56,7 @@ def check_limits(files: list[InputFile], max_file_bytes: int) -> None:
             raise TooLarge(f"{which} lớn {f.size // 1_048_576} MB, vượt giới hạn {max_file_bytes // 1_048_576} MB.", detail=f.name)
 
 
-fetch = task(name="fetch", cache_policy=NO_CACHE, **IO_RETRIES)(read_inbox_files)
+fetch_task = task(name="fetch", cache_policy=NO_CACHE, **IO_RETRIES)(read_inbox_files)
 
 
-fetch_archived = task(name="fetch-archived", cache_policy=NO_CACHE, **IO_RETRIES)(read_archived_files)
+fetch_archived_task = task(name="fetch-archived", cache_policy=NO_CACHE, **IO_RETRIES)(read_archived_files)

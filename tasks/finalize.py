@@ -22,8 +22,8 @@ import hashlib
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from hoso.errors import StorageError
-from hoso.masking import mask_source
+from core.errors import StorageError
+from core.masking import mask_source
 from storage import repository
 from storage.database import session_scope
 from storage.layout import InboxItem, quarantine_key
@@ -94,4 +94,4 @@ def _note_resent(db_url: str, dossier_id: str, resent: list[StoredObject], actor
                 repository.note(session, dossier, actor=actor, reason=reason)
 
 
-finalize = task(name="clear-inbox", cache_policy=NO_CACHE, **IO_RETRIES)(clear_inbox)
+clear_inbox_task = task(name="clear-inbox", cache_policy=NO_CACHE, **IO_RETRIES)(clear_inbox)

@@ -8,10 +8,10 @@ from prefect.cache_policies import NO_CACHE
 from domain.catalogue import Catalogue
 from storage import repository
 from storage.database import session_scope
-from storage.layout import handoff_key
+from storage.layout import archive_prefix, handoff_key
 from storage.objects import ObjectStore
 from tasks.retry import IO_RETRIES
-from tasks.store import Outcome
+from tasks.values import Outcome
 
 
 def hand_off(store: ObjectStore, db_url: str, catalogue: Catalogue, outcome: Outcome) -> str | None:
@@ -31,7 +31,7 @@ def hand_off(store: ObjectStore, db_url: str, catalogue: Catalogue, outcome: Out
             "office": outcome.office,
             "commune": outcome.commune,
             "due": outcome.due.isoformat() if outcome.due else None,
-            "archive": f"dossiers/{outcome.dossier_id}/",
+            "archive": archive_prefix(outcome.dossier_id),
         },
     )
     with session_scope(db_url) as session:
@@ -41,4 +41,4 @@ def hand_off(store: ObjectStore, db_url: str, catalogue: Catalogue, outcome: Out
     return key
 
 
-handoff_task = task(name="hand-off", cache_policy=NO_CACHE, **IO_RETRIES)(hand_off)
+hand_off_task = task(name="hand-off", cache_policy=NO_CACHE, **IO_RETRIES)(hand_off)

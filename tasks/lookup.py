@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -11,15 +10,7 @@ from prefect.cache_policies import NO_CACHE
 from storage import repository
 from storage.database import session_scope
 from tasks.retry import IO_RETRIES
-
-
-@dataclass(frozen=True)
-class DossierState:
-    dossier_id: str
-    status: str
-    source: str
-    received_at: datetime
-    archived: bool  # its originals are in the archive
+from tasks.values import DossierState, OpenSummary
 
 
 def dossier_state(db_url: str, dossier_id: str) -> DossierState | None:
@@ -31,14 +22,6 @@ def dossier_state(db_url: str, dossier_id: str) -> DossierState | None:
 def dossiers_to_reprocess(db_url: str, pipeline_version: int) -> list[str]:
     with session_scope(db_url) as session:
         return repository.needing_reprocess(session, pipeline_version)
-
-
-@dataclass(frozen=True)
-class OpenSummary:
-    needs_review: int
-    routed_open: int
-    overdue: int
-    oldest_overdue: tuple[str, date] | None  # (receipt, due)
 
 
 def open_summary(db_url: str, today: date) -> OpenSummary:
@@ -57,7 +40,7 @@ def open_summary(db_url: str, today: date) -> OpenSummary:
 open_summary_task = task(name="open-summary", cache_policy=NO_CACHE, **IO_RETRIES)(open_summary)
 
 
-state_task = task(name="dossier-state", cache_policy=NO_CACHE, **IO_RETRIES)(dossier_state)
+dossier_state_task = task(name="dossier-state", cache_policy=NO_CACHE, **IO_RETRIES)(dossier_state)
 
 
-select_task = task(name="select-for-reprocess", cache_policy=NO_CACHE, **IO_RETRIES)(dossiers_to_reprocess)
+select_for_reprocess_task = task(name="select-for-reprocess", cache_policy=NO_CACHE, **IO_RETRIES)(dossiers_to_reprocess)

@@ -14,7 +14,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 from domain.catalogue import Catalogue
-from tasks.store import Outcome
+from tasks.values import Outcome
 
 
 class WebhookFailed(Exception):
@@ -57,7 +57,7 @@ def _transient(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
-notify_task = task(
+notify_office_task = task(
     name="notify-office", cache_policy=NO_CACHE, retries=5, retry_delay_seconds=exponential_backoff(backoff_factor=2),
     retry_jitter_factor=0.5, retry_condition_fn=_transient,
 )(notify_office)

@@ -6,7 +6,7 @@ The run is renamed for what it carries and tagged so the UI's filters work
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from typing import Any
 
 from prefect import task
@@ -16,25 +16,17 @@ from prefect.client.orchestration import get_client
 from prefect.runtime import flow_run
 
 from domain.catalogue import Catalogue
-from domain.deadlines import local_time
-from hoso.masking import kind_from_name, mask_by_kind, mask_name, mask_source, mask_text
-from storage.layout import InboxItem, Waiting
+from domain.deadlines import today_in_vietnam
+from domain.vocabulary import days_left_text, status_label
+from core.masking import kind_from_name, mask_by_kind, mask_name, mask_source, mask_text
+from storage.layout import InboxItem, Waiting, derived_key
 from storage import repository
 from storage.database import session_scope
 from storage.objects import ObjectStore
-from tasks.lookup import OpenSummary
+from tasks.office_queue import queue_row
 from tasks.retry import IO_RETRIES
+from tasks.values import OpenSummary
 
-STATUS_VI = {
-    "routed": "đã chuyển cơ quan xử lý",
-    "needs_review": "cần cán bộ xem xét",
-    "rejected": "trả lại (không hợp lệ)",
-    "quarantined": "cách ly (tệp không đọc được)",
-    "done": "đã giải quyết",
-    "failed": "lỗi khi xử lý (sẽ chạy lại)",
-    "gone": "không còn trong hộp thư đến",
-    "claimed-elsewhere": "đang được lượt khác xử lý",
-}
 LINK_LIFETIME = timedelta(days=7)
 
 
@@ -72,15 +64,6 @@ def run_tags(record: dict[str, Any]) -> list[str]:
     return tags
 
 
-def _field_title(catalogue: Catalogue, procedure: str | None, name: str) -> str:
-    """A field as the form names it ("Họ, chữ đệm, tên người yêu cầu"), not its slug: officials read this."""
-    specs = catalogue.procedure(procedure).fields if procedure else catalogue.generic_fields
-    for spec in specs:
-        if spec.name == name:
-            return spec.title[:1].upper() + spec.title[1:]
-    return name
-
-
 def dossier_markdown(record: dict[str, Any], confidence: dict[str, float], catalogue: Catalogue, link: str | None, today: date) -> str:
     """The artifact an official reads: verdict, where it went, what is wrong, when it is due."""
     procedure = catalogue.procedure(record["procedure"]).name if record["procedure"] else "chưa nhận dạng được"
@@ -92,13 +75,11 @@ def dossier_markdown(record: dict[str, Any], confidence: dict[str, float], catal
         "",
         f"- **Thủ tục:** {procedure}",
         f"- **Nơi nhận:** {office}",
-        f"- **Trạng thái:** {STATUS_VI.get(record['status'], record['status'])}",
+        f"- **Trạng thái:** {status_label(record['status'])}",
     ]
     if record["due"]:
         due = date.fromisoformat(record["due"])
-        late = (today - due).days
-        when = f"quá hạn {late} ngày" if late > 0 else "hôm nay" if late == 0 else f"còn {-late} ngày"
-        lines.append(f"- **Hạn giải quyết:** {due:%d/%m/%Y} ({when})")
+        lines.append(f"- **Hạn giải quyết:** {due:%d/%m/%Y} ({days_left_text((due - today).days)})")
     if record.get("duplicate_of"):
         lines.append(f"- **Trùng với hồ sơ:** {record['duplicate_of']}")
     if link:
@@ -114,19 +95,21 @@ def dossier_markdown(record: dict[str, Any], confidence: dict[str, float], catal
             kind = _field_kind(catalogue, record["procedure"], name)
             shown = mask_by_kind(kind, str(value)) if value else ""
             page = (where.get(name) or {}).get("page")
-            lines.append(f"| {_field_title(catalogue, record['procedure'], name)} | {markdown_escape(shown)} | "
+            lines.append(f"| {catalogue.field_label(record['procedure'], name)} | {markdown_escape(shown)} | "
                          f"{confidence.get(name, 0):.0%} | {f'trang {page}' if page else ''} |")
     return "\n".join(lines)
 
 
 def archive_link(store: ObjectStore, record: dict[str, Any]) -> str | None:
     """The searchable PDF when OCR made one, else the first original."""
-    keys = [o.key for o in store.list("archive", f"dossiers/{record['id']}/searchable/")]
+    keys = [o.key for o in store.list("archive", derived_key(record["id"], "searchable/"))]
     keys = keys or [f["archive_key"] for f in record.get("files", [])[:1]]
     return store.presigned_url("archive", keys[0], LINK_LIFETIME) if keys else None
 
 
-def publish(store: ObjectStore, db_url: str, catalogue: Catalogue, dossier_id: str, today: date) -> str:
+def publish(store: ObjectStore, db_url: str, catalogue: Catalogue, dossier_id: str, today: date | None = None) -> str:
+    """Name and tag the run for the dossier it carries and leave its artifact; ``today``: in Việt Nam, unless given."""
+    today = today or today_in_vietnam()
     with session_scope(db_url) as session:
         dossier = repository.get(session, dossier_id)
         assert dossier is not None
@@ -140,9 +123,7 @@ def publish(store: ObjectStore, db_url: str, catalogue: Catalogue, dossier_id: s
     return name
 
 
-@task(name="publish", cache_policy=NO_CACHE, **IO_RETRIES)
-def publish_task(store: ObjectStore, db_url: str, catalogue: Catalogue, dossier_id: str) -> str:
-    return publish(store, db_url, catalogue, dossier_id, local_time(datetime.now(timezone.utc)).date())
+publish_task = task(name="publish", cache_policy=NO_CACHE, **IO_RETRIES)(publish)
 
 
 def nightly_report(results: list[dict[str, Any]], changed: int, summary: OpenSummary) -> str:
@@ -163,7 +144,7 @@ def nightly_report(results: list[dict[str, Any]], changed: int, summary: OpenSum
 def batch_rows(items: list[InboxItem], results: list[dict[str, Any]], waiting: list[Waiting]) -> list[dict[str, str]]:
     """The intake's table: where each dossier came from (station, file type), what became of it."""
     rows = [
-        {"nguồn": mask_source(i.source), "hồ sơ": r.get("dossier", ""), "trạng thái": STATUS_VI.get(r.get("status", ""), r.get("status", ""))}
+        {"nguồn": mask_source(i.source), "hồ sơ": r.get("dossier", ""), "trạng thái": status_label(r.get("status", ""))}
         for i, r in zip(items, results)
     ]
     rows += [{"nguồn": mask_source(w.source), "hồ sơ": "", "trạng thái": f"chờ: {w.reason}"} for w in waiting]
@@ -172,8 +153,6 @@ def batch_rows(items: list[InboxItem], results: list[dict[str, Any]], waiting: l
 
 def office_tables(db_url: str, catalogue: Catalogue, today: date) -> dict[str, list[dict[str, str]]]:
     """Each office's open dossiers (per commune), earliest due first — so the overdue ones lead."""
-    from hoso.office_queue import days_left_text, queue_row
-
     tables: dict[str, list[dict[str, str]]] = {}
     with session_scope(db_url) as session:
         for office in catalogue.offices:

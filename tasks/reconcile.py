@@ -85,7 +85,6 @@ def free_claims_of_ended_runs(db_url: str) -> int:
         return repository.end_claims(session, ended)
 
 
-@task(name="reconcile-runs", cache_policy=NO_CACHE)
 def reconcile_runs(db_url: str) -> int:
     """Tidying must never hold up the intake: a failure here is logged and left for next time."""
     logger = get_run_logger()
@@ -100,3 +99,6 @@ def reconcile_runs(db_url: str) -> int:
     if freed:
         logger.info("Đã trả %d hồ sơ do các lượt chạy đã dừng giữ, để xử lý lại ngay.", freed)
     return fixed + freed
+
+
+reconcile_runs_task = task(name="reconcile-runs", cache_policy=NO_CACHE)(reconcile_runs)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -12,17 +11,7 @@ from storage import repository
 from storage.database import session_scope
 from storage.layout import InboxItem
 from tasks.retry import IO_RETRIES
-
-
-@dataclass(frozen=True)
-class Registered:
-    dossier_id: str
-    status: str
-    received_at: datetime
-
-    @property
-    def finished(self) -> bool:
-        return self.status in repository.TERMINAL
+from tasks.values import Registered
 
 
 def register_item(db_url: str, item: InboxItem, actor: str = "intake") -> Registered:
@@ -38,7 +27,7 @@ def claim_dossier(db_url: str, dossier_id: str, owner: str, lease_s: float, sett
         return repository.claim(session, dossier_id, owner, timedelta(seconds=lease_s), settled_too=settled_too)
 
 
-register = task(name="register", cache_policy=NO_CACHE, **IO_RETRIES)(register_item)
+register_task = task(name="register", cache_policy=NO_CACHE, **IO_RETRIES)(register_item)
 
 
-claim = task(name="claim", cache_policy=NO_CACHE, **IO_RETRIES)(claim_dossier)
+claim_task = task(name="claim", cache_policy=NO_CACHE, **IO_RETRIES)(claim_dossier)

@@ -14,7 +14,7 @@ from prefect.tasks import exponential_backoff
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from hoso.errors import InputError
+from core.errors import InputError
 
 _TRANSIENT_S3_CODES = frozenset({"SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout", "XMinioServerNotInitialized"})
 

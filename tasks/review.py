@@ -8,23 +8,27 @@ to correct it (empty keeps what hoso read).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date
 from typing import Any, Literal
 
 import pydantic
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.input import RunInput
+from sqlalchemy.orm import Session
 
 from domain.catalogue import Catalogue
-from domain.deadlines import due_date, local_time
+from domain.deadlines import today_in_vietnam
+from domain.verdict import verdict
 from storage import repository
 from storage.database import session_scope
+from storage.models import Dossier
 from storage.objects import ObjectStore
+from storage.settling import Settlement, settle_dossier
 from tasks.handoff import hand_off
 from tasks.publish import archive_link, dossier_markdown
 from tasks.retry import IO_RETRIES
-from tasks.store import Outcome
+from tasks.values import Outcome
 
 Decision = Literal["chuyển xử lý", "trả lại"]
 
@@ -60,8 +64,7 @@ def prepare_review(store: ObjectStore, db_url: str, catalogue: Catalogue, dossie
         if dossier is None or dossier.status != "needs_review":
             return None
         record = repository.as_json(dossier, with_pages=True)
-    today = local_time(datetime.now(timezone.utc)).date()
-    description = dossier_markdown(record, record.get("field_confidence", {}), catalogue, archive_link(store, record), today)
+    description = dossier_markdown(record, record.get("field_confidence", {}), catalogue, archive_link(store, record), today_in_vietnam())
     defaults: dict[str, Any] = {}
     procedure = record["procedure"]
     if procedure:
@@ -72,22 +75,30 @@ def prepare_review(store: ObjectStore, db_url: str, catalogue: Catalogue, dossie
     return review_form(catalogue).with_initial_data(description=description, **defaults), description
 
 
-def apply_review(store: ObjectStore, db_url: str, catalogue: Catalogue, dossier_id: str, decision: dict[str, Any]) -> str:
-    """Record the official's decision in the dossier, its history and (if routed) the office's queue."""
+def apply_review(
+    store: ObjectStore, db_url: str, catalogue: Catalogue, dossier_id: str, owner: str, decision: dict[str, Any],
+    extra_days_off: tuple[date, ...] = (),
+) -> str:
+    """Record the official's decision in the dossier, its history and (if routed) the office's queue.
+
+    The review run holds the dossier's lease (``owner``) like any run that settles it, and
+    the due date comes from the same verdict as the pipeline's, the ward's days off included.
+    """
     actor = f"cán bộ {decision['can_bo']}"
-    with session_scope(db_url) as session:
-        dossier = repository.get(session, dossier_id)
-        assert dossier is not None
+
+    def decide(session: Session, dossier: Dossier) -> Settlement:
         fields = dict(dossier.fields or {})
         for name in ("applicant_name", "applicant_id"):
             if decision.get(name):
                 fields[name] = {"value": decision[name].strip(), "confidence": 1.0, "corrected_by": actor}
         dossier.fields = fields
+        received_at = repository.as_utc(dossier.received_at)
         if decision["quyet_dinh"] == "trả lại":
             problem = catalogue.problem("can-bo-tra-lai", reason=decision.get("ly_do") or "không ghi lý do")
             repository.add_problem(dossier, problem.code, problem.message, problem.severity)
-            repository.set_status(session, dossier, "rejected", actor=actor, reason=decision.get("ly_do", ""))
-            return "rejected"
+            settled = verdict(dossier.procedure, [problem], received_at, catalogue, extra_days_off, status="rejected")
+            dossier.due = settled.due
+            return Settlement(settled.status, decision.get("ly_do", ""))
         changed = [
             f"{label}: {old or '-'} → {new}"
             for label, old, new in (
@@ -98,16 +109,18 @@ def apply_review(store: ObjectStore, db_url: str, catalogue: Catalogue, dossier_
             if old != new
         ]
         dossier.procedure, dossier.office, dossier.commune = decision["thu_tuc"], decision["co_quan"], decision["xa_phuong"]
-        dossier.due = due_date(dossier.procedure, repository.as_utc(dossier.received_at), catalogue)
-        reason = "; ".join(changed) or "xác nhận kết quả của hoso"
-        repository.set_status(session, dossier, "routed", actor=actor, reason=reason)
-        outcome = Outcome(dossier.id, "routed", dossier.procedure, dossier.office, dossier.commune, dossier.receipt, dossier.due, ())
-    hand_off(store, db_url, catalogue, outcome)
-    return "routed"
+        settled = verdict(dossier.procedure, [], received_at, catalogue, extra_days_off, status="routed")
+        dossier.due = settled.due
+        return Settlement(settled.status, "; ".join(changed) or "xác nhận kết quả của hoso")
+
+    record = settle_dossier(db_url, dossier_id, owner, decide, actor=actor)
+    assert record is not None
+    hand_off(store, db_url, catalogue, Outcome.of(record))
+    return record["status"]
 
 
-def request_review(dossier_id: str, day: str) -> bool:
-    """Start the review-dossier deployment for this dossier, once a day at most.
+def request_review(dossier_id: str, day: str | None = None) -> bool:
+    """Start the review-dossier deployment for this dossier, once a day at most (``day``: today in Việt Nam).
 
     Without that deployment (a bare test server, a CLI run without the stack)
     the dossier simply waits as needs_review for the nightly job.
@@ -118,18 +131,14 @@ def request_review(dossier_id: str, day: str) -> bool:
     try:
         run_deployment(
             "review-dossier/review-dossier", parameters={"dossier_id": dossier_id}, timeout=0,
-            as_subflow=False, idempotency_key=f"xem-xet-{dossier_id}-{day}",
+            as_subflow=False, idempotency_key=f"xem-xet-{dossier_id}-{day or today_in_vietnam().isoformat()}",
         )
     except ObjectNotFound:
         return False
     return True
 
 
-@task(name="request-review", cache_policy=NO_CACHE, **IO_RETRIES)
-def request_review_task(dossier_id: str) -> bool:
-    return request_review(dossier_id, local_time(datetime.now(timezone.utc)).date().isoformat())
-
-
+request_review_task = task(name="request-review", cache_policy=NO_CACHE, **IO_RETRIES)(request_review)
 prepare_review_task = task(name="prepare-review", cache_policy=NO_CACHE, **IO_RETRIES)(prepare_review)
 
 

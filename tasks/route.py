@@ -8,12 +8,11 @@ from prefect.cache_policies import NO_CACHE
 from domain.catalogue import Catalogue
 from domain.model import Classification, FieldValue, Routing
 from domain.routing import route
-from tasks.classify import page_inputs
-from tasks.extract_text import FileText
+from tasks.values import DossierText
 
 
-def route_dossier(classification: Classification, fields: dict[str, FieldValue], texts: list[FileText], catalogue: Catalogue) -> Routing:
-    return route(classification.procedure, fields, page_inputs(texts), catalogue)
+def route_dossier(classification: Classification, fields: dict[str, FieldValue], text: DossierText, catalogue: Catalogue) -> Routing:
+    return route(classification.procedure, fields, text.pages, catalogue)
 
 
 route_task = task(name="route", cache_policy=NO_CACHE)(route_dossier)

@@ -2,52 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
+from sqlalchemy.orm import Session
 
 from domain.catalogue import Catalogue
-from domain.deadlines import due_date, local_time, receipt_code
-from domain.model import Classification, FieldValue, Problem, Routing, Status
-from domain.verdict import decide
+from domain.deadlines import local_time, receipt_code
+from domain.model import Classification, FieldValue, Problem, Routing
+from domain.verdict import verdict
 from storage import repository
-from storage.database import session_scope
 from storage.layout import derived_key
+from storage.models import Dossier
 from storage.objects import ObjectStore
-from tasks.extract_text import FileText
+from storage.settling import NewAssessment, ObjectWrite, Settlement, settle_dossier
 from tasks.retry import IO_RETRIES
+from tasks.values import DossierText, Outcome, StoreContext
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What the flow needs to know after storing: enough to hand off and to report."""
-
-    dossier_id: str
-    status: Status
-    procedure: str | None
-    office: str | None
-    commune: str | None
-    receipt: str | None
-    due: date | None
-    problem_codes: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class StoreContext:
-    """Settings the store step needs, passed as one value so the task signature stays small."""
-
-    unit_code: str
-    extra_days_off: tuple[date, ...]
-    pipeline_version: int
-    ocr_version: str
-
-
-def page_rows(texts: list[FileText], classification: Classification) -> list[dict]:
+def page_rows(text: DossierText, classification: Classification) -> list[dict]:
     rows = []
     kinds = list(classification.page_kinds)
-    for file_position, t in enumerate(texts, start=1):
+    for file_position, t in enumerate(text.files, start=1):
         for p in t.result.pages:
             kind = kinds[len(rows)] if len(rows) < len(kinds) else "unknown"
             rows.append(
@@ -63,54 +40,44 @@ def store_assessment(
     ctx: StoreContext,
     dossier_id: str,
     owner: str,
-    texts: list[FileText],
+    text: DossierText,
     classification: Classification,
     fields: dict[str, FieldValue],
     problems: list[Problem],
     routing: Routing,
 ) -> Outcome:
     all_problems = [*classification.problems, *problems, *routing.problems]
-    status = decide(all_problems)
-    pages = page_rows(texts, classification)
-    field_json = {k: _field_json(v) for k, v in fields.items()}
+    pages = page_rows(text, classification)
+    full_text = "\n\f\n".join(p["text"] for p in pages)
+    # Derived objects first (storage.settling): if we die after them, a re-run overwrites them.
+    objects = [
+        ObjectWrite.json("archive", derived_key(dossier_id, "pages.json"), pages),
+        ObjectWrite("archive", derived_key(dossier_id, "text.txt"), full_text.encode("utf-8"), "text/plain; charset=utf-8"),
+        *(
+            ObjectWrite("archive", derived_key(dossier_id, f"searchable/{t.name.rsplit('.', 1)[0]}.pdf"), t.result.searchable_pdf, "application/pdf")
+            for t in text.files
+            if t.result.searchable_pdf
+        ),
+    ]
 
-    # 1. derived objects first: if we die after this, a re-run overwrites them. Not over
-    #    the objects of a run that took the dossier over (checked for good in step 2).
-    with session_scope(db_url) as session:
-        repository.expect_claim(session, dossier_id, owner)
-    store.put_json("archive", derived_key(dossier_id, "pages.json"), pages)
-    text = "\n\f\n".join(p["text"] for p in pages)
-    store.put("archive", derived_key(dossier_id, "text.txt"), text.encode("utf-8"), "text/plain; charset=utf-8")
-    for t in texts:
-        if t.result.searchable_pdf:
-            store.put("archive", derived_key(dossier_id, f"searchable/{t.name.rsplit('.', 1)[0]}.pdf"), t.result.searchable_pdf, "application/pdf")
-
-    # 2. one commit for the whole assessment, by the run that still holds the dossier.
-    with session_scope(db_url) as session:
-        repository.keep_claim(session, dossier_id, owner)
-        dossier = repository.get(session, dossier_id)
-        assert dossier is not None
+    def decide(session: Session, dossier: Dossier) -> Settlement:
         received_at = repository.as_utc(dossier.received_at)
-        due = None
-        if status != "rejected" and classification.procedure:
-            due = due_date(classification.procedure, received_at, catalogue, extra_days_off=ctx.extra_days_off)
+        settled = verdict(classification.procedure, all_problems, received_at, catalogue, ctx.extra_days_off)
         if dossier.receipt is None:
             day = local_time(received_at).date()
             dossier.receipt = receipt_code(ctx.unit_code, day, repository.next_receipt_sequence(session, ctx.unit_code, day))
-        repository.replace_assessment(
-            session, dossier, pages=pages, problems=[p.as_dict() for p in all_problems], procedure=classification.procedure,
-            office=routing.office, commune=routing.commune, fields=field_json, due=due,
-            pipeline_version=ctx.pipeline_version, ocr_version=ctx.ocr_version,
+        assessment = NewAssessment(
+            pages=pages, problems=[p.as_dict() for p in all_problems], procedure=classification.procedure,
+            office=routing.office, commune=routing.commune, fields={k: _field_json(v) for k, v in fields.items()},
+            due=settled.due, pipeline_version=ctx.pipeline_version, ocr_version=ctx.ocr_version,
         )
-        reason = "; ".join(p.code for p in all_problems) or "không có vấn đề"
-        repository.set_status(session, dossier, status, actor="process_dossier", reason=reason)
-        session.flush()
-        record = repository.as_json(dossier, with_pages=False)
-        outcome = Outcome(dossier_id, status, classification.procedure, routing.office, routing.commune, dossier.receipt, due, tuple(p.code for p in all_problems))
+        return Settlement(settled.status, "; ".join(p.code for p in all_problems) or "không có vấn đề", assessment)
 
-    # 3. a snapshot of the record beside the originals, for whoever reads the archive alone.
+    record = settle_dossier(db_url, dossier_id, owner, decide, actor="process_dossier", store=store, objects=objects)
+    assert record is not None
+    # A snapshot of the record beside the originals, for whoever reads the archive alone.
     store.put_json("archive", derived_key(dossier_id, "record.json"), record)
-    return outcome
+    return Outcome.of(record, tuple(p.code for p in all_problems))
 
 
 store_task = task(name="store", cache_policy=NO_CACHE, **IO_RETRIES)(store_assessment)

@@ -48,7 +48,7 @@ def _weed_ports() -> tuple[int, int]:
 
 class S3Server:
     def __init__(self, data_dir: Path) -> None:
-        from hoso.settings import Settings
+        from core.settings import Settings
         from hoso.stack import weed_argv, weed_env, wait_for_port
 
         self.data_dir = data_dir
@@ -117,7 +117,7 @@ def prefect_server() -> Iterator[None]:
 @contextmanager
 def settings_for(tmp_dir: Path, s3_server: S3Server) -> Iterator[Any]:
     """Settings of one isolated hoso: its own buckets (by prefix) on the shared S3 server, its own SQLite file."""
-    from hoso.settings import get_settings
+    from core.settings import get_settings
 
     env = {
         "HOSO_HOME": str(tmp_dir / "home"),

@@ -108,7 +108,7 @@ def test_sigkill_mid_dossier_then_the_next_run_finishes_each_exactly_once(tmp_pa
             )
         assert set(settled.values()) == {1} and len(settled) == len(cases)
 
-        from hoso.settings import Settings
+        from core.settings import Settings
         from storage.objects import ObjectStore
 
         store = ObjectStore.from_settings(Settings(s3_endpoint=env["HOSO_S3_ENDPOINT"]))

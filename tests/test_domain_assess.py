@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from domain.assess import assess
-from domain.catalogue import default_catalogue
+from domain.catalogue_loading import default_catalogue
 from domain.model import PageInput
 
 RECEIVED = datetime(2026, 3, 10, 9, 30)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.catalogue import default_catalogue, load_catalogue
-from hoso.errors import CatalogueError
+from domain.catalogue_loading import default_catalogue, load_catalogue
+from core.errors import CatalogueError
 
 PROCEDURES = {
     "khai-sinh": ("Đăng ký khai sinh", "TỜ KHAI ĐĂNG KÝ KHAI SINH", "ubnd-van-phong"),

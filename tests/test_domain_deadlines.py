@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 import holidays
 import pytest
 
-from domain.catalogue import default_catalogue
+from domain.catalogue_loading import default_catalogue
 from domain.deadlines import WorkingCalendar, due_date, receipt_code
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.catalogue import default_catalogue
+from domain.catalogue_loading import default_catalogue
 from domain.fields import extract_fields, read_value
 from domain.model import PageInput
 from domain.text import fold

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from domain.catalogue import default_catalogue
+from domain.catalogue_loading import default_catalogue
 from domain.fields import extract_fields
 from domain.layout import rows_from_words
 from domain.model import PageInput

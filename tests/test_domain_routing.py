@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.catalogue import default_catalogue
+from domain.catalogue_loading import default_catalogue
 from domain.model import FieldValue, PageInput
 from domain.routing import route
 from domain.verdict import decide

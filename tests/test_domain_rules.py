@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from domain.catalogue import default_catalogue
+from domain.catalogue_loading import default_catalogue
 from domain.model import Classification, FieldValue, PageInput, Problem
 from domain.rules import validate
 from domain.verdict import decide

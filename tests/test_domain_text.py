@@ -6,7 +6,8 @@ import unicodedata
 
 import pytest
 
-from domain.text import VIETNAMESE_LETTERS, caps_letters, digit_runs, fold, fold_key, nfc, read_number, repair_digits
+from core.text import VIETNAMESE_LETTERS, nfc
+from domain.text import caps_letters, digit_runs, fold, fold_key, read_number, repair_digits
 
 
 def test_vietnamese_alphabet_has_the_134_accented_letters() -> None:

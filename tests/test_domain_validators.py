@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from domain.catalogue import default_catalogue
+from domain.catalogue_loading import default_catalogue
 from domain.validators import (
     Invalid,
     age_on,

@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from hoso.inbox_events import EVENT_NAME, BadNotification, inbox_signals, parse_notification
-from hoso.sealing import PREFIX, digest, unseal
+from core.sealing import PREFIX, digest, unseal
 from storage.layout import group_inbox, source_for_key
 from storage.objects import StoredObject
 from tests.conftest import _free_port
@@ -237,7 +237,7 @@ def dossier_deployment(prefect_api) -> Iterator[Any]:  # type: ignore[no-untyped
 @pytest.fixture(scope="module")
 def receiver(prefect_server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Receiver, Any]]:  # type: ignore[no-untyped-def]
     from hoso.events import create_app
-    from hoso.settings import Settings
+    from core.settings import Settings
 
     settings = Settings(home=tmp_path_factory.mktemp("events"), bucket_prefix="ev" + uuid.uuid4().hex[:8], events_token=TOKEN)
     server = Receiver(create_app(settings))
@@ -254,7 +254,7 @@ def read_events(prefect_api: Any, resource_id: str) -> list[dict[str, Any]]:
 def runs_for(prefect_api: Any, deployment_id: Any, source: str, secret: str) -> list[Any]:
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
 
-    from hoso.errors import ConfigError
+    from core.errors import ConfigError
 
     def opened(run: Any) -> str | None:
         try:
@@ -354,7 +354,7 @@ def test_a_body_that_is_not_a_notification_is_a_bad_request(receiver) -> None:  
 def test_an_unreachable_prefect_server_makes_minio_retry(tmp_path: Path) -> None:
     """503, not 200: MinIO keeps the notification in its queue and sends it again."""
     from hoso.events import create_app
-    from hoso.settings import Settings
+    from core.settings import Settings
 
     settings = Settings(home=tmp_path, bucket_prefix="ev" + uuid.uuid4().hex[:8])
     closed = _free_port()  # nothing listens there
@@ -369,7 +369,7 @@ def test_an_unreachable_prefect_server_makes_minio_retry(tmp_path: Path) -> None
 
 def test_without_a_token_setting_any_request_is_taken(tmp_path: Path) -> None:
     from hoso.events import create_app, expected_authorization
-    from hoso.settings import Settings
+    from core.settings import Settings
 
     settings = Settings(home=tmp_path, bucket_prefix="ev" + uuid.uuid4().hex[:8])
     server = Receiver(create_app(settings, prefect_api_url="http://127.0.0.1:9/api"))

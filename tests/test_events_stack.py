@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from hoso.sealing import unseal
+from core.sealing import unseal
 from tests.conftest import stack_environment
 from tests.test_cli_stack import HOSO, hoso
 from tests.test_events import minio_notification, wait_for

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from hoso.settings import get_settings
+from core.settings import get_settings
 from hoso.submit import submit_path
 from storage import repository
 from storage.database import engine_for, migrate, session_scope
@@ -236,7 +236,7 @@ def test_two_duplicate_checks_that_both_found_no_original_still_make_one_on_post
     one duplicate, every round."""
     from datetime import timedelta
 
-    from domain.catalogue import default_catalogue
+    from domain.catalogue_loading import default_catalogue
     from tasks.duplicates import link_if_duplicate
 
     url = postgres.create_database("h" + uuid.uuid4().hex[:8])

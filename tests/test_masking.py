@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hoso.masking import mask_date, mask_field, mask_id, mask_name, mask_text
+from core.masking import mask_date, mask_field, mask_id, mask_name, mask_text
 
 
 def test_id_keeps_only_its_ends() -> None:
@@ -32,20 +32,20 @@ def test_fields_masked_by_what_they_hold() -> None:
 
 
 def test_address_keeps_only_the_commune() -> None:
-    from hoso.masking import mask_address
+    from core.masking import mask_address
 
     assert mask_address("số 55, ngõ 17, phố Ngọc Hà, phường Ngọc Hà, thành phố Hà Nội") == "***, phường Ngọc Hà, thành phố Hà Nội"
 
 
 def test_source_keeps_station_and_file_type_only() -> None:
-    from hoso.masking import mask_source
+    from core.masking import mask_source
 
     assert mask_source("quay-1/Nguyễn Văn An khai sinh.pdf") == "quay-1/….pdf"
     assert mask_source("quay-1/ho-so-ket-hon/") == "quay-1/…/"
 
 
 def test_amounts_are_not_mistaken_for_ids() -> None:
-    from hoso.masking import mask_by_kind
+    from core.masking import mask_by_kind
 
     assert mask_by_kind("money", "300000000") == "300000000"
     assert mask_by_kind("personal_id", "001203012345") == "0012******45"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hoso.masking import mask_id, mask_text
+from core.masking import mask_id, mask_text
 from tasks.publish import markdown_escape
 from hoso.submit import submit_path
 from storage import repository

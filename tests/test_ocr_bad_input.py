@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from hoso.errors import CorruptFile, EmptyFile, EncryptedFile, InputError, TooLarge, UnsupportedFile
+from core.errors import CorruptFile, EmptyFile, EncryptedFile, InputError, TooLarge, UnsupportedFile
 from ocr import OcrOptions, read_document
 from tests.ocr_pages import (
     SHORT_LINES,

@@ -6,9 +6,9 @@ import dataclasses
 import hashlib
 
 from tasks.extract_text import read_file
-from tasks.fetch import InputFile
 from tests.ocr_pages import encode_image, render_page
 from ocr.model import OcrOptions
+from tasks.values import InputFile
 
 
 def _scan() -> InputFile:

@@ -6,7 +6,8 @@ import unicodedata
 
 import pytest
 
-from ocr.text import VIETNAMESE_LETTERS, character_error_rate, non_vietnamese_letters, text_layer_is_usable
+from core.text import VIETNAMESE_LETTERS
+from ocr.text import character_error_rate, non_vietnamese_letters, text_layer_is_usable
 from tests.ocr_pages import FORM_LINES
 
 FORM = "\n".join(FORM_LINES)

@@ -40,7 +40,7 @@ def routed(prefect_server, module_settings, module_store, tmp_path_factory):  # 
     order of the queue is what is being checked, not the order of arrival.
     """
     from flows.intake import intake
-    from hoso.cli_office import today_in_vietnam
+    from domain.deadlines import today_in_vietnam
     from samples.corpus import generate_demo
 
     out = tmp_path_factory.mktemp("office")
@@ -95,7 +95,7 @@ def test_the_queue_of_one_ward(routed) -> None:  # type: ignore[no-untyped-def]
     rows = queue_json(OFFICE, "--commune", commune)
     assert routed["ids"][1] in {r["id"] for r in rows}
     assert {r["commune"] for r in rows} == {commune}
-    from domain.catalogue import default_catalogue
+    from domain.catalogue_loading import default_catalogue
 
     by_name = queue_json(OFFICE, "--commune", default_catalogue().commune(commune).display_name)
     assert by_name == rows
@@ -142,7 +142,7 @@ def test_a_settled_dossier_is_not_taken_again(routed, module_settings) -> None: 
     """`done` is terminal: no intake or nightly run claims it back."""
     from datetime import timedelta as td
 
-    from hoso.resources import PIPELINE_VERSION
+    from flows.resources import PIPELINE_VERSION
 
     overdue = routed["ids"][0]
     with session_scope(module_settings.database_url) as session:

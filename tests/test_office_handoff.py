@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hoso.settings import get_settings
+from core.settings import get_settings
 from hoso.submit import submit_path
 from storage import repository
 from storage.database import session_scope

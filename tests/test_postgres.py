@@ -53,7 +53,7 @@ def test_migrations_and_concurrent_receipts_on_postgres(postgres) -> None:
 
 def test_pipeline_end_to_end_on_postgres(prefect_server, postgres, hoso_settings, monkeypatch, tmp_path) -> None:
     from flows.intake import intake
-    from hoso.settings import get_settings
+    from core.settings import get_settings
     from hoso.submit import submit_path
     from samples.corpus import generate_demo
 
@@ -81,7 +81,7 @@ def test_prefect_server_runs_on_postgres(postgres, tmp_path: Path) -> None:
     from tests.conftest import _free_port
 
     from hoso import stack
-    from hoso.settings import Settings
+    from core.settings import Settings
 
     db = postgres.create_database("prefect" + uuid.uuid4().hex[:6], driver="asyncpg")
     settings = Settings(home=tmp_path, prefect_port=_free_port(), prefect_database_url=db)

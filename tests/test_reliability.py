@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from hoso.settings import get_settings
+from core.settings import get_settings
 from hoso.submit import submit_path
 from storage import repository
 from storage.database import migrate, session_scope

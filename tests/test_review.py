@@ -77,7 +77,7 @@ def test_review_expires_then_an_official_corrects_and_routes(prefect_server, hos
 
 
 def test_review_form_offers_the_catalogue_and_masks_what_it_shows(prefect_server, hoso_settings, store, tmp_path) -> None:
-    from domain.catalogue import default_catalogue
+    from domain.catalogue_loading import default_catalogue
     from flows.intake import intake
     from samples.corpus import generate_demo
     from tasks.review import prepare_review
@@ -92,3 +92,35 @@ def test_review_form_offers_the_catalogue_and_masks_what_it_shows(prefect_server
     assert "khai-sinh" in str(schema["properties"]["thu_tuc"]) and "cong-an" in str(schema["properties"]["co_quan"])
     assert str(case.expected["applicant_id"]) not in description + str(schema)
     assert str(case.expected["applicant_name"]) not in description + str(schema)
+
+
+def test_a_reviewed_dossier_is_due_after_the_wards_extra_days_off(hoso_settings, monkeypatch) -> None:
+    """An official routes a dossier: its due date counts HOSO_EXTRA_DAYS_OFF as the store step does."""
+    from datetime import date, datetime, timedelta, timezone
+
+    from core.settings import get_settings
+    from domain.deadlines import due_date
+    from flows.pipeline import store_context
+    from flows.resources import resources
+    from tasks.review import apply_review
+
+    monkeypatch.setenv("HOSO_EXTRA_DAYS_OFF", '["2026-03-03"]')  # the Tuesday after it was received
+    get_settings.cache_clear()
+    res = resources()
+    received = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)  # Monday 09:00 in Việt Nam
+    with session_scope(res.db_url) as s:
+        dossier, _ = repository.register(s, source="quay-1/ket-hon.pdf", identity="quay-1/ket-hon.pdf@1", station="quay-1", actor="test")
+        dossier.received_at = received
+        repository.set_status(s, dossier, "needs_review", actor="test", reason="test")
+        dossier_id = dossier.id
+    with session_scope(res.db_url) as s:
+        assert repository.claim(s, dossier_id, "review-run", timedelta(minutes=5), settled_too=True)
+
+    decision = {"quyet_dinh": "chuyển xử lý", "can_bo": "Nguyễn Thị Lan", "thu_tuc": "ket-hon", "co_quan": "ubnd-van-phong", "xa_phuong": "phuong-hoan-kiem"}
+    status = apply_review(res.store, res.db_url, res.catalogue, dossier_id, "review-run", decision, store_context(res).extra_days_off)
+
+    assert status == "routed"
+    with session_scope(res.db_url) as s:
+        due = repository.get(s, dossier_id).due
+    assert due == due_date("ket-hon", received, res.catalogue, [date(2026, 3, 3)]) == date(2026, 3, 10)
+    assert due != due_date("ket-hon", received, res.catalogue)  # without the day off: Monday 9 March

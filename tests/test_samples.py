@@ -17,20 +17,14 @@ import pytest
 from PIL import Image, ImageSequence
 
 from domain.assess import assess
-from domain.catalogue import default_catalogue
+from domain.catalogue_loading import default_catalogue
 from domain.classify import classify
 from domain.model import PageInput
-from domain.text import VIETNAMESE_LETTERS
+from core.text import VIETNAMESE_LETTERS
 from domain.validators import personal_id
-from samples.corpus import (
-    DEFECTS,
-    DEFECTS_BY_PROCEDURE,
-    PROCEDURES,
-    generate_corpus,
-    generate_demo,
-    load_cases,
-    make_dossier,
-)
+from samples.corpus import generate_corpus, generate_demo, load_cases
+from samples.defects import DEFECTS, DEFECTS_BY_PROCEDURE, PROCEDURES
+from samples.stories import make_dossier
 from samples.people import People
 from samples.render import ScanLook, pdf_bytes, rasterise, scan
 

@@ -6,9 +6,9 @@ import unicodedata
 
 import pytest
 
-from hoso.errors import ConfigError
-from hoso.sealing import PREFIX, digest, seal, unseal
-from hoso.settings import Settings
+from core.errors import ConfigError
+from core.sealing import PREFIX, digest, seal, unseal
+from core.settings import Settings
 
 SOURCE = unicodedata.normalize("NFC", "quay-2/Nguyễn Văn An 01-02-1990.pdf")
 

@@ -48,7 +48,7 @@ def _api(env: dict[str, str]) -> str:
 def _ocr_slots_taken(env: dict[str, str]) -> int:
     import httpx
 
-    from hoso.orchestration import ocr_limit_name
+    from tasks.extract_text import ocr_limit_name
 
     try:
         found = httpx.get(f"{_api(env)}/v2/concurrency_limits/{ocr_limit_name()}", timeout=5)
@@ -95,7 +95,7 @@ def _kill(env: dict[str, str], part: str, with_children: bool = False) -> None:
 
 
 def _store(env: dict[str, str]) -> Any:
-    from hoso.settings import Settings
+    from core.settings import Settings
     from storage.objects import ObjectStore
 
     return ObjectStore.from_settings(Settings(s3_endpoint=env["HOSO_S3_ENDPOINT"]))

@@ -157,7 +157,7 @@ def test_only_one_run_holds_a_dossier_until_its_lease_expires(tmp_path) -> None:
 def test_only_the_holder_may_settle_even_after_its_lease_ran_out(tmp_path) -> None:
     from datetime import timedelta
 
-    from hoso.errors import ClaimLost
+    from core.errors import ClaimLost
 
     url, d = _one_dossier(tmp_path)
     with session_scope(url) as s:

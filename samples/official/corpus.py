@@ -22,10 +22,10 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from domain.deadlines import today_in_vietnam
 from samples.corpus import SampleCase
 from samples.official import templates, units
 from samples.official.people import street_address
@@ -68,10 +68,6 @@ DEFECTS_BY_PROCEDURE: dict[str, tuple[str, ...]] = {
 DEFECT_RATE = 0.25
 OLD_ADDRESS_RATE = 0.3  # of valid dossiers: a few units have no predecessor that went whole into them
 HANOI_WRITTEN = ("thành phố Hà Nội", "TP. Hà Nội", "Hà Nội", "Thành phố Hà Nội", "TP Hà Nội")
-
-
-def today_in_vietnam() -> date:
-    return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
 
 
 def _addressee(rng: random.Random, procedure: str, unit: Unit | None, old: OldWard | None, with_province: bool) -> str:

@@ -9,7 +9,7 @@ from storage.models import Base
 
 config = context.config
 if not config.get_main_option("sqlalchemy.url"):
-    from hoso.settings import get_settings
+    from core.settings import get_settings
 
     config.set_main_option("sqlalchemy.url", get_settings().database_url or "")
 

@@ -6,7 +6,7 @@ flow run's parameters and an event's resource in clear and shows them to
 anyone with the UI, so the source travels sealed (Fernet: AES with an HMAC,
 from the maintained ``cryptography`` package) and only hoso's own processes,
 which hold the secret, read it back. Run names and artifacts show the masked
-form (``hoso.masking.mask_source``); the event's resource id is a digest,
+form (``core.masking.mask_source``); the event's resource id is a digest,
 keyed and the same for the same source, so Prefect's trigger still groups by
 object. The secret defaults to the S3 secret key: rotating that key without
 setting HOSO_SEAL_SECRET to the old one leaves queued runs and redelivered
@@ -22,7 +22,7 @@ import hmac
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from hoso.errors import ConfigError
+from core.errors import ConfigError
 
 PREFIX = "niem-phong:"  # "sealed": a parameter that starts with it is a sealed source
 

@@ -1,7 +1,9 @@
-"""hoso's one settings object, read from the environment (``HOSO_*``) at the edge.
+"""hoso's one settings object, read from the environment (``HOSO_*``).
 
-Flows, the CLI and the stack call :func:`get_settings` once and pass plain
-values down; nothing below the edge reads ``os.environ``.
+It lives in the ground so that the flows (the entry points a worker runs) and
+the edge (CLI, stack) read the same object; only they call :func:`get_settings`,
+and they pass plain values down: ocr/, domain/ and tasks/ never read it
+(a contract in pyproject.toml), nothing below the edge reads ``os.environ``.
 """
 
 from __future__ import annotations
@@ -12,8 +14,6 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from ocr.model import OcrOptions
 
 
 class Settings(BaseSettings):
@@ -85,19 +85,8 @@ class Settings(BaseSettings):
         return self
 
     @property
-    def ocr_options(self) -> OcrOptions:
-        return OcrOptions(
-            languages=self.ocr_languages,
-            dpi=self.ocr_dpi,
-            page_timeout_s=self.ocr_page_timeout_s,
-            max_pages=self.ocr_max_pages,
-            max_page_pixels=self.ocr_max_page_pixels,
-            searchable_pdf=self.ocr_searchable_pdf,
-        )
-
-    @property
     def sealing_secret(self) -> str:
-        """The secret behind sealed dossier sources (hoso/sealing.py): HOSO_SEAL_SECRET, else the S3 secret,
+        """The secret behind sealed dossier sources (core/sealing.py): HOSO_SEAL_SECRET, else the S3 secret,
         which every worker and the event receiver already share."""
         return (self.seal_secret or self.s3_secret_key).get_secret_value()
 

@@ -5,7 +5,7 @@ Shared by `hoso office queue` and the daily per-office table artifacts.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -13,25 +13,9 @@ if TYPE_CHECKING:
     from storage.models import Dossier, Handoff
 
 
-def today_in_vietnam() -> date:
-    from domain.deadlines import local_time
-
-    return local_time(datetime.now(timezone.utc)).date()
-
-
-def days_left_text(days: int | None) -> str:
-    if days is None:
-        return "-"
-    if days > 0:
-        return f"còn {days} ngày"
-    if days == 0:
-        return "đến hạn hôm nay"
-    return f"quá hạn {-days} ngày"
-
-
 def queue_row(catalogue: Catalogue, handoff: Handoff, dossier: Dossier, today: date) -> dict[str, Any]:
     """One queue entry as `--json` prints it; ``days_left`` is in calendar days, negative when overdue."""
-    from hoso.masking import mask_name
+    from core.masking import mask_name
     from storage.repository import as_json, as_utc
 
     def name_of(kind: str, slug: str | None) -> str | None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from domain.catalogue import Catalogue, default_catalogue, load_catalogue
-from hoso.settings import Settings, get_settings
+from domain.catalogue import Catalogue
+from domain.catalogue_loading import default_catalogue, load_catalogue
+from core.settings import Settings, get_settings
 from ocr.model import OcrOptions
 from storage.database import migrate
 from storage.objects import ObjectStore
@@ -46,7 +47,19 @@ def _connect(settings: Settings) -> Resources:
         catalogue = load_catalogue(settings.catalogue_dir, area=settings.service_area)
     else:
         catalogue = default_catalogue()
-    return Resources(settings=settings, store=store, db_url=settings.database_url, ocr=settings.ocr_options, catalogue=catalogue)
+    return Resources(settings=settings, store=store, db_url=settings.database_url, ocr=ocr_options(settings), catalogue=catalogue)
+
+
+def ocr_options(settings: Settings) -> OcrOptions:
+    """The OCR library's options from the settings (the library itself never reads them)."""
+    return OcrOptions(
+        languages=settings.ocr_languages,
+        dpi=settings.ocr_dpi,
+        page_timeout_s=settings.ocr_page_timeout_s,
+        max_pages=settings.ocr_max_pages,
+        max_page_pixels=settings.ocr_max_page_pixels,
+        searchable_pdf=settings.ocr_searchable_pdf,
+    )
 
 
 def resources() -> Resources:
