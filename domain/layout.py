@@ -82,7 +82,8 @@ def rows_from_words(words: Sequence[WordBox]) -> list[Row]:
         for band in bands:
             last = band[-1]
             gap = abs((last.top + last.bottom) / 2 - middle)
-            if last.right <= word.left + height and gap <= distance:
+            # Left to right; a box may overhang the next word's (Tesseract drew "đầu" over "tư").
+            if last.left < word.left and gap <= distance:
                 best, distance = band, gap
         if best is None:
             bands.append([word])

@@ -119,11 +119,28 @@ def unline(page: PageImage) -> PageImage:
         return page.with_pixels(pixels, unlined=0.0)
     ticks = _box_separators(ink, rules, page.dpi)
     erase = cv2.dilate(cv2.bitwise_or(rules, ticks), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
-    erase = cv2.bitwise_and(erase, cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))))
+    erase = cv2.bitwise_and(erase, _not_letters(ink, page.dpi))
     cleared = pixels.copy()
     cleared[erase > 0] = int(np.median(pixels[ink == 0]))  # the paper's own grey: a brighter stripe is an edge too
     count, _ = cv2.connectedComponents(cv2.dilate(rules, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))))
     return page.with_pixels(cleared, unlined=float(count - 1))  # about how many rules
+
+
+def _not_letters(ink: np.ndarray, dpi: int) -> np.ndarray:
+    """Ink that may be erased: pieces too flat to be letters (dots, dashes) and pieces wider than any word.
+
+    A letter is a piece of ink of its own, taller than a rule is thick; the
+    feet of serif letters sitting on a dotted leader line up with it, but
+    they belong to letter-sized pieces and are kept. A rule that letters
+    touch is one wide piece, and only its rule rows are erased.
+    """
+    grown = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(grown, connectivity=8)
+    flat = stats[:, cv2.CC_STAT_HEIGHT] <= max(4, round(2 * _RULE_THICK_IN * dpi))
+    wide = stats[:, cv2.CC_STAT_WIDTH] >= round(_RULE_MIN_IN * dpi)
+    free = flat | wide
+    free[0] = False
+    return np.where(free[labels], 255, 0).astype(np.uint8)
 
 
 def _horizontal_rules(ink: np.ndarray, dpi: int) -> np.ndarray:
