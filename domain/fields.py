@@ -536,7 +536,12 @@ def _overlap(a: Cell, b: Cell) -> float:
     return min(a.right, b.right) - max(a.left, b.left)
 
 
-_BLANK_WORDS = re.compile(r"\((?:nếu có|neu co|nếu có\)|ghi rõ[^)]*)\)", re.IGNORECASE)
+# The form's own hints in brackets: "(nếu có)", "(ghi rõ …)", "(ghi họ tên bằng chữ in hoa)", "(kê khai …)",
+# "(bằng chữ)", "(đối với …)", "(trường hợp …)"; what a resident writes never starts that way.
+_BLANK_WORDS = re.compile(
+    r"\(\s*(?:nếu\s+c|neu\s+co|ghi\b|kê\s+khai|ke\s+khai|bằng\s+chữ|đối\s+với|trường\s+hợp|dành\s+cho)[^):]*\)?",
+    re.IGNORECASE,
+)
 
 
 def _blank_words(raw: str) -> str:
@@ -612,10 +617,50 @@ def extract_fields(
     }
 
     reader = _Reader(specs, sections, label_sets, catalogue, [line for page in pages for line in split_lines(page.text)])
-    for page in _form_pages(pages, catalogue):
+    form_pages = _form_pages(pages, catalogue)
+    for page in form_pages:
         reader.read_page(page, next(i for i, p in enumerate(pages, 1) if p is page))
     found = reader.found
+    if any(s.name == "applicant_id" and not s.same_as for s in specs) and not _has_value(found, "applicant_id"):
+        beside = _id_beside_name(pages, form_pages, found.get("applicant_name"))
+        if beside is not None:
+            found["applicant_id"] = beside
     for spec in specs:
         if spec.same_as and spec.same_as in found:
             found[spec.name] = found[spec.same_as]
     return found
+
+
+def _has_value(found: dict[str, FieldValue], name: str) -> bool:
+    value = found.get(name)
+    return value is not None and bool(value.value)
+
+
+#: How much less sure an ID read off an attachment is than one written on the form's own line.
+ATTACHMENT_ID_FACTOR = 0.9
+
+
+def _id_beside_name(pages: Sequence[PageInput], form_pages: Sequence[PageInput], name: FieldValue | None) -> FieldValue | None:
+    """The applicant's ID printed on an attachment on the line that names them.
+
+    Older forms (the building permit application of Nghị định 15/2021) have no
+    ID line: the official reads it off the copy attached ("Ông: NGUYỄN VĂN A,
+    sinh năm 1980, CCCD số: 001080012345" on a land certificate). Taken only
+    where the name the form gives is on the same line, so that a child's or a
+    seller's number is never taken for the applicant's.
+    """
+    if name is None or len(name.value.split()) < 2:
+        return None
+    wanted = fold_key(name.value)
+    for number, page in enumerate(pages, 1):
+        if any(page is p for p in form_pages):
+            continue
+        for line in split_lines(page.text):
+            key = fold_key(line)
+            if wanted not in key and fuzz.partial_ratio(wanted, key) < 92:
+                continue
+            printed = {re.sub(r"\D", "", m) for m in _ID_AS_PRINTED.findall(line)}
+            if len(printed) == 1:
+                value = printed.pop()
+                return FieldValue(value, round(page.confidence / 100 * ATTACHMENT_ID_FACTOR, 3), number, None)
+    return None
