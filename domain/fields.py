@@ -43,7 +43,11 @@ def _letters(word: str) -> str:
     return "".join(ch for ch in word if unicodedata.category(ch) in ("Lu", "Ll"))
 
 
+_CELL_BARS = re.compile(r"(?:^|(?<=\s))[|¦]+|[|¦]+(?=\s|$)")
+
+
 def _read_name(raw: str) -> Reading | None:
+    raw = _CELL_BARS.sub(" ", raw)  # a table's column line read as "|" beside the name
     words = [w for w in re.split(r"[\s,.;:]+", raw) if w]
     # Names are written with capitals: lower-case words before them are the label's
     # own words read past ("người đã chết Dương Văn Trọng"); a lower-case sentence is no name.
@@ -75,6 +79,10 @@ def _read_name(raw: str) -> Reading | None:
     return title_case(" ".join(letters)), quality
 
 
+#: The quality of a name that the dossier prints at least twice and OCR read the same each time.
+AGREED_NAME_QUALITY = 0.9
+
+
 def _consensus_marks(name: str, quality: float, lines: Sequence[str]) -> Reading:
     """Settle the marks of a name by how the dossier writes it everywhere.
 
@@ -98,6 +106,10 @@ def _consensus_marks(name: str, quality: float, lines: Sequence[str]) -> Reading
                 counter[title_case(token)] += 1
                 if not capitals:
                     in_lower_case.add(title_case(token))
+    # Read the same way in another place of the dossier (the signature, an attachment): two readings
+    # that agree letter for letter (marks aside) are surer than either one.
+    if votes and sum(votes[0].values()) >= 2:
+        quality = max(quality, AGREED_NAME_QUALITY)
     settled = []
     for word, counter in zip(words, votes):
         counter[word] += 0  # the reading at the label always stands
@@ -357,10 +369,18 @@ class _Reader:
         if reading is None:
             return
         value, quality = reading
+        if spec.kind in _SHAPED_KINDS | {"sex"} and quality < 1.0 and self._holds_label(raw):
+            return  # a table's header beside the label ("Giới tính | Số định danh cá nhân"), not a value
         if spec.kind == "name":
             value, quality = _consensus_marks(value, quality, self.every_line)
             value, quality = _repair_family_name(value, quality, self.catalogue)
         self.found[spec.name] = FieldValue(value, round(confidence * quality, 3), self.number, self._box(page, where))
+
+    def _holds_label(self, raw: str) -> bool:
+        """Whether a reading holds another label of the form: it was read past its own value."""
+        labels = self.label_sets[self.section]
+        parts = [p for p in re.split(r"[|:]", raw) if p.strip()]
+        return any(labels.match(p) is not None or labels.is_label(p) for p in parts)
 
     @staticmethod
     def _box(page: PageInput, where: Cell) -> tuple[float, float, float, float] | None:
@@ -538,15 +558,22 @@ def _overlap(a: Cell, b: Cell) -> float:
 
 # The form's own hints in brackets: "(nếu có)", "(ghi rõ …)", "(ghi họ tên bằng chữ in hoa)", "(kê khai …)",
 # "(bằng chữ)", "(đối với …)", "(trường hợp …)"; what a resident writes never starts that way.
+# Matched on folded text (OCR reads "(ghỉ họ tên băng chư …)"); a hint at the very start may have lost its "(".
 _BLANK_WORDS = re.compile(
-    r"\(\s*(?:nếu\s+c|neu\s+co|ghi\b|kê\s+khai|ke\s+khai|bằng\s+chữ|đối\s+với|trường\s+hợp|dành\s+cho)[^):]*\)?",
-    re.IGNORECASE,
+    r"(?:\(|^\W*(?=ghi\s+(?:ro|ho|bang)))\s*(?:neu\s+c|ghi\b|ke\s+khai|bang\s+chu|doi\s+voi|truong\s+hop|danh\s+cho)[^):]*\)?"
 )
 
 
 def _blank_words(raw: str) -> str:
     """A value with the form's own hints taken out: "(nếu có)" is print, not an answer."""
-    return _BLANK_WORDS.sub(" ", raw)
+    folded = fold(raw.lower())  # one character per character: positions carry over
+    if len(folded) != len(raw):
+        return raw
+    out, last = [], 0
+    for m in _BLANK_WORDS.finditer(folded):
+        out += [raw[last : m.start()], " "]
+        last = m.end()
+    return "".join(out) + raw[last:]
 
 
 _LEADER_RUN = re.compile(r"[.…_]{3,}")

@@ -152,7 +152,15 @@ def unit_phrases(text: str) -> list[tuple[str, str]]:
         if stripped:
             start = m.start(2) + (len(name) - len(name.lstrip(" .-`'")))
             found.append((kind, clean[start : start + len(stripped)]))
+            if name == m.group(2) and (torn := _TORN_AT_COMMA.match(folded, m.end(2))):
+                # OCR put a comma inside the name ("phường Đống, Đạ, TP. Hà Nội"): the name with its
+                # last word, tried after the name as read.
+                found.append((kind, f"{clean[start : start + len(stripped)]} {clean[torn.start(1) : torn.end(1)]}"))
     return found
+
+
+# One short word alone between two commas after a unit's name, before the province or the end.
+_TORN_AT_COMMA = re.compile(r",\s*([a-z]{1,7})\s*(?=,|\.|$|\s(?:tp|thanh pho|ha noi|tinh)\b)")
 
 
 class AdminUnits:
