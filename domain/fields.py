@@ -146,7 +146,7 @@ def _read_digits(raw: str, prefer: tuple[int, ...] = ()) -> Reading | None:
 
 # Twelve digits as printed: in one run, in groups ("001 103 247612", "001.103.247612"), or one per box
 # with the boxes' walls gone ("0 0 1 1 0 3 2 4 7 6 1 2"); or the nine of an old identity card.
-_ID_AS_PRINTED = re.compile(r"(?<![\d/.-])(\d(?:[ .]?\d){11}|\d(?:[ .]?\d){8}(?![ .]?\d))(?![\d/])")
+_ID_AS_PRINTED = re.compile(r"(?<![\d/.-])(?<!\d[ .])(\d(?:[ .]?\d){11}|\d(?:[ .]?\d){8}(?![ .]?\d))(?![\d/])")
 
 
 _DIGIT_BOXES = re.compile(r"[\[\]|T]")
