@@ -25,6 +25,17 @@ The PostgreSQL writer is not affected (ON CONFLICT DO NOTHING). Here the events
 insert is ``INSERT OR IGNORE`` on SQLite: the empty insert writes nothing, and an
 event already stored is skipped, as PostgreSQL's writer does.
 
+A third, for concurrency slots after a crash: Prefect counts a slot in its database
+and then, outside that transaction, writes the lease that will give it back
+(``/v2/concurrency_limits/increment-with-lease``). A server killed between the
+two keeps a slot counted that no lease holds; the repossessor frees only slots of
+leases it finds, so that slot stays taken for good and, on a limit of two OCR
+pages, halves a machine's OCR until a person resets the counter (issue 16).
+Before it serves, this server sets each limit's count down to the slots its
+leases hold (``release_slots_without_lease``); the leases themselves, live or
+expired, are left to Prefect (renewed by their holders, or revoked when they run
+out).
+
 The hooks are Prefect's own dependency slots for the database configuration and
 the query components (``MODELS_DEPENDENCIES``, which its test suite uses the same
 way), so nothing of Prefect's is patched in place.
@@ -33,6 +44,7 @@ way), so nothing of Prefect's is patched in place.
 from __future__ import annotations
 
 import argparse
+import asyncio
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 
@@ -82,6 +94,45 @@ def install_sqlite_configuration() -> bool:
     return True
 
 
+async def release_slots_without_lease() -> dict[str, int]:
+    """Count down every concurrency limit to the slots its stored leases hold; returns the slots freed, by limit name.
+
+    Run before the server serves and before its repossessor starts, so that no slot
+    is taken or given back meanwhile. A lease that has expired but is still stored
+    counts as holding its slots: the repossessor gives them back itself. Limits with
+    slot decay (rate limits) are left alone: their slots are not leased, they decay.
+    With Prefect's default in-memory lease storage nothing survives a restart, and
+    every slot counted then is one no process can give back.
+    """
+    from collections import Counter
+
+    from prefect.server.concurrency.lease_storage import get_concurrency_lease_storage
+    from prefect.server.database import provide_database_interface
+    from prefect.server.models import concurrency_limits_v2
+
+    leases = get_concurrency_lease_storage()
+    active: list[Any] = []
+    while batch := await leases.read_active_lease_ids(limit=500, offset=len(active)):
+        active.extend(batch)
+    lease_ids = {*active, *await leases.read_expired_lease_ids(limit=1_000_000)}
+    held: Counter[Any] = Counter()
+    for lease_id in lease_ids:
+        lease = await leases.read_lease(lease_id)
+        if lease is not None and lease.metadata is not None:
+            for limit_id in lease.resource_ids:
+                held[limit_id] += lease.metadata.slots
+    db = provide_database_interface()
+    await db.create_db()  # a new server's tables (the lifespan would make them a moment later)
+    freed: dict[str, int] = {}
+    async with db.session_context(begin_transaction=True) as session:
+        for limit in await concurrency_limits_v2.read_all_concurrency_limits(session=session, limit=10_000, offset=0):
+            if limit.slot_decay_per_second or limit.active_slots <= held[limit.id]:
+                continue
+            freed[limit.name] = limit.active_slots - held[limit.id]
+            limit.active_slots = held[limit.id]
+    return freed
+
+
 def main(argv: list[str] | None = None) -> None:
     """`python -m hoso.prefect_server --host H --port P`: the API, the UI and the services in one process."""
     import uvicorn
@@ -93,6 +144,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args(argv)
     install_sqlite_configuration()
+    freed = asyncio.run(release_slots_without_lease())
+    if freed:
+        print(f"hoso: trả lại các suất đồng thời không lượt nào giữ (máy chủ dừng đột ngột giữa chừng): {freed}", flush=True)
     uvicorn.run(
         app=create_app(final=True),
         host=args.host,

@@ -130,3 +130,53 @@ def test_event_components_installed_with_the_configuration(tmp_path: Path) -> No
         assert isinstance(MODELS_DEPENDENCIES["query_components"], EventSafeSqliteQueryComponents)
     finally:
         MODELS_DEPENDENCIES.update(before)
+
+
+def test_slots_no_lease_holds_are_given_back_before_the_server_serves(tmp_path: Path) -> None:
+    """The state a server killed mid-acquire leaves (a slot counted in the database, its lease never
+    written) is repaired on the next start; slots held by leases, live or expired, are left to Prefect,
+    and a rate limit (slots that decay) is left alone."""
+    from datetime import timedelta
+
+    from prefect.server.concurrency.lease_storage import ConcurrencyLimitLeaseMetadata, get_concurrency_lease_storage
+    from prefect.server.database import provide_database_interface
+    from prefect.server.database.dependencies import MODELS_DEPENDENCIES
+    from prefect.settings import PREFECT_HOME, PREFECT_SERVER_CONCURRENCY_LEASE_STORAGE
+
+    from hoso.prefect_server import release_slots_without_lease
+    from hoso.stack import LEASE_STORAGE
+
+    async def scenario() -> dict[str, tuple[int, dict[str, int]]]:
+        db = provide_database_interface()
+        await db.create_db()
+        leases = get_concurrency_lease_storage()
+        async with db.session_context(begin_transaction=True) as session:
+            ocr = db.ConcurrencyLimitV2(name="ocr-may", limit=3, active_slots=3)  # 1 live lease, 1 expired, 1 leaked
+            intake = db.ConcurrencyLimitV2(name="deployment:intake", limit=1, active_slots=1)  # its lease is live
+            rate = db.ConcurrencyLimitV2(name="rate", limit=5, active_slots=2, slot_decay_per_second=0.5)
+            session.add_all([ocr, intake, rate])
+        one = ConcurrencyLimitLeaseMetadata(slots=1)
+        await leases.create_lease([ocr.id], timedelta(minutes=5), one)
+        await leases.create_lease([ocr.id], timedelta(seconds=-1), one)
+        await leases.create_lease([intake.id], timedelta(minutes=5), one)
+        freed = await release_slots_without_lease()
+        again = await release_slots_without_lease()  # a second start finds nothing more
+        async with db.session_context() as session:
+            rows = (await session.execute(sa.select(db.ConcurrencyLimitV2.name, db.ConcurrencyLimitV2.active_slots))).all()
+        return {"slots": dict(rows), "freed": freed, "again": again}  # type: ignore[dict-item]
+
+    before = dict(MODELS_DEPENDENCIES)
+    settings = {
+        PREFECT_HOME: str(tmp_path / "prefect"),
+        PREFECT_API_DATABASE_CONNECTION_URL: f"sqlite+aiosqlite:///{tmp_path / 'prefect.db'}",
+        PREFECT_SERVER_CONCURRENCY_LEASE_STORAGE: LEASE_STORAGE,
+    }
+    try:
+        with temporary_settings(settings):
+            install_sqlite_configuration()
+            outcome = asyncio.run(scenario())
+    finally:
+        MODELS_DEPENDENCIES.clear()
+        MODELS_DEPENDENCIES.update(before)
+    assert outcome["freed"] == {"ocr-may": 1} and outcome["again"] == {}
+    assert outcome["slots"] == {"ocr-may": 2, "deployment:intake": 1, "rate": 2}
