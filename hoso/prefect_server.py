@@ -53,6 +53,7 @@ from typing import Any
 from prefect.server.database.configurations import AioSqliteConfiguration
 from prefect.server.database.query_components import AioSqliteQueryComponents
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
 
 
@@ -122,10 +123,13 @@ async def release_slots_without_lease() -> dict[str, int]:
             for limit_id in lease.resource_ids:
                 held[limit_id] += lease.metadata.slots
     db = provide_database_interface()
-    await db.create_db()  # a new server's tables (the lifespan would make them a moment later)
     freed: dict[str, int] = {}
     async with db.session_context(begin_transaction=True) as session:
-        for limit in await concurrency_limits_v2.read_all_concurrency_limits(session=session, limit=10_000, offset=0):
+        try:
+            limits = await concurrency_limits_v2.read_all_concurrency_limits(session=session, limit=10_000, offset=0)
+        except DBAPIError:
+            return freed  # a new server: no tables yet, so no slot taken (its migrations run when it starts)
+        for limit in limits:
             if limit.slot_decay_per_second or limit.active_slots <= held[limit.id]:
                 continue
             freed[limit.name] = limit.active_slots - held[limit.id]
@@ -144,7 +148,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args(argv)
     install_sqlite_configuration()
-    freed = asyncio.run(release_slots_without_lease())
+    try:
+        freed = asyncio.run(release_slots_without_lease())
+    except Exception as exc:  # noqa: BLE001 - a repair must never keep the server from starting
+        print(f"hoso: không kiểm tra được các suất đồng thời khi khởi động ({type(exc).__name__}: {exc})", flush=True)
+        freed = {}
     if freed:
         print(f"hoso: trả lại các suất đồng thời không lượt nào giữ (máy chủ dừng đột ngột giữa chừng): {freed}", flush=True)
     uvicorn.run(

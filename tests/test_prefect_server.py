@@ -148,6 +148,7 @@ def test_slots_no_lease_holds_are_given_back_before_the_server_serves(tmp_path: 
 
     async def scenario() -> dict[str, tuple[int, dict[str, int]]]:
         db = provide_database_interface()
+        fresh = await release_slots_without_lease()  # a new server's database has no tables yet
         await db.create_db()
         leases = get_concurrency_lease_storage()
         async with db.session_context(begin_transaction=True) as session:
@@ -163,7 +164,7 @@ def test_slots_no_lease_holds_are_given_back_before_the_server_serves(tmp_path: 
         again = await release_slots_without_lease()  # a second start finds nothing more
         async with db.session_context() as session:
             rows = (await session.execute(sa.select(db.ConcurrencyLimitV2.name, db.ConcurrencyLimitV2.active_slots))).all()
-        return {"slots": dict(rows), "freed": freed, "again": again}  # type: ignore[dict-item]
+        return {"slots": dict(rows), "freed": freed, "again": again, "fresh": fresh}  # type: ignore[dict-item]
 
     before = dict(MODELS_DEPENDENCIES)
     settings = {
@@ -178,5 +179,5 @@ def test_slots_no_lease_holds_are_given_back_before_the_server_serves(tmp_path: 
     finally:
         MODELS_DEPENDENCIES.clear()
         MODELS_DEPENDENCIES.update(before)
-    assert outcome["freed"] == {"ocr-may": 1} and outcome["again"] == {}
+    assert outcome["fresh"] == {} and outcome["freed"] == {"ocr-may": 1} and outcome["again"] == {}
     assert outcome["slots"] == {"ocr-may": 2, "deployment:intake": 1, "rate": 2}
