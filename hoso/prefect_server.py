@@ -48,7 +48,9 @@ import asyncio
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 
+from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from prefect.server.database.configurations import AioSqliteConfiguration
 from prefect.server.database.query_components import AioSqliteQueryComponents
@@ -116,6 +118,15 @@ async def release_slots_without_lease() -> dict[str, int]:
     while batch := await leases.read_active_lease_ids(limit=500, offset=len(active)):
         active.extend(batch)
     lease_ids = {*active, *await leases.read_expired_lease_ids(limit=1_000_000)}
+    # Prefect's file storage lists leases from an index written after each lease's own file: a
+    # lease whose file made it and whose index entry did not still holds its slots (its holder
+    # renews and releases it by id), so its file counts too.
+    folder = getattr(leases, "storage_path", None)
+    for path in Path(folder).glob("*.json") if folder else ():
+        try:
+            lease_ids.add(UUID(path.stem))
+        except ValueError:
+            continue  # expirations.json, the index itself
     held: Counter[Any] = Counter()
     for lease_id in lease_ids:
         lease = await leases.read_lease(lease_id)

@@ -153,13 +153,15 @@ def test_slots_no_lease_holds_are_given_back_before_the_server_serves(tmp_path: 
         leases = get_concurrency_lease_storage()
         async with db.session_context(begin_transaction=True) as session:
             ocr = db.ConcurrencyLimitV2(name="ocr-may", limit=3, active_slots=3)  # 1 live lease, 1 expired, 1 leaked
-            intake = db.ConcurrencyLimitV2(name="deployment:intake", limit=1, active_slots=1)  # its lease is live
+            intake = db.ConcurrencyLimitV2(name="deployment:intake", limit=2, active_slots=2)  # two live leases, one not in the index
             rate = db.ConcurrencyLimitV2(name="rate", limit=5, active_slots=2, slot_decay_per_second=0.5)
             session.add_all([ocr, intake, rate])
         one = ConcurrencyLimitLeaseMetadata(slots=1)
         await leases.create_lease([ocr.id], timedelta(minutes=5), one)
         await leases.create_lease([ocr.id], timedelta(seconds=-1), one)
         await leases.create_lease([intake.id], timedelta(minutes=5), one)
+        unindexed = await leases.create_lease([intake.id], timedelta(minutes=5), one)  # killed before its index entry
+        await leases._remove_from_expiration_index(unindexed.id)
         freed = await release_slots_without_lease()
         again = await release_slots_without_lease()  # a second start finds nothing more
         async with db.session_context() as session:
@@ -180,4 +182,4 @@ def test_slots_no_lease_holds_are_given_back_before_the_server_serves(tmp_path: 
         MODELS_DEPENDENCIES.clear()
         MODELS_DEPENDENCIES.update(before)
     assert outcome["fresh"] == {} and outcome["freed"] == {"ocr-may": 1} and outcome["again"] == {}
-    assert outcome["slots"] == {"ocr-may": 2, "deployment:intake": 1, "rate": 2}
+    assert outcome["slots"] == {"ocr-may": 2, "deployment:intake": 2, "rate": 2}
