@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -146,7 +147,7 @@ def test_slots_no_lease_holds_are_given_back_before_the_server_serves(tmp_path: 
     from hoso.prefect_server import release_slots_without_lease
     from hoso.stack import LEASE_STORAGE
 
-    async def scenario() -> dict[str, tuple[int, dict[str, int]]]:
+    async def scenario() -> dict[str, Any]:
         db = provide_database_interface()
         fresh = await release_slots_without_lease()  # a new server's database has no tables yet
         await db.create_db()
@@ -162,11 +163,25 @@ def test_slots_no_lease_holds_are_given_back_before_the_server_serves(tmp_path: 
         await leases.create_lease([intake.id], timedelta(minutes=5), one)
         unindexed = await leases.create_lease([intake.id], timedelta(minutes=5), one)  # killed before its index entry
         await leases._remove_from_expiration_index(unindexed.id)
-        freed = await release_slots_without_lease()
+        lost = await leases.create_lease([rate.id], timedelta(seconds=-1), one)  # expired and in no index
+        await leases._remove_from_expiration_index(lost.id)
+        at_start = await release_slots_without_lease()
         again = await release_slots_without_lease()  # a second start finds nothing more
-        async with db.session_context() as session:
-            rows = (await session.execute(sa.select(db.ConcurrencyLimitV2.name, db.ConcurrencyLimitV2.active_slots))).all()
-        return {"slots": dict(rows), "freed": freed, "again": again, "fresh": fresh}  # type: ignore[dict-item]
+
+        async def slots() -> dict[str, int]:
+            async with db.session_context() as session:
+                return dict((await session.execute(sa.select(db.ConcurrencyLimitV2.name, db.ConcurrencyLimitV2.active_slots))).all())  # type: ignore[arg-type]
+
+        after_start = await slots()
+        # While serving: a slot leaked now is given back only when the next look still finds it so.
+        async with db.session_context(begin_transaction=True) as session:
+            (await session.get(db.ConcurrencyLimitV2, ocr.id)).active_slots += 1
+        first_look = await release_slots_without_lease({})
+        second_look = await release_slots_without_lease(first_look[1])
+        return {
+            "fresh": fresh, "at_start": at_start, "again": again, "after_start": after_start, "lost_file": (await leases.read_lease(lost.id)),
+            "first_look": first_look, "second_look": second_look, "after_watch": await slots(),
+        }
 
     before = dict(MODELS_DEPENDENCIES)
     settings = {
@@ -181,5 +196,10 @@ def test_slots_no_lease_holds_are_given_back_before_the_server_serves(tmp_path: 
     finally:
         MODELS_DEPENDENCIES.clear()
         MODELS_DEPENDENCIES.update(before)
-    assert outcome["fresh"] == {} and outcome["freed"] == {"ocr-may": 1} and outcome["again"] == {}
-    assert outcome["slots"] == {"ocr-may": 2, "deployment:intake": 2, "rate": 2}
+    assert outcome["fresh"] == ({}, {}) and outcome["again"] == ({}, {})
+    assert outcome["at_start"] == ({"ocr-may": 1}, {"ocr-may": 1})
+    assert outcome["after_start"] == {"ocr-may": 2, "deployment:intake": 2, "rate": 2}
+    assert outcome["lost_file"] is None
+    assert outcome["first_look"] == ({}, {"ocr-may": 1})  # seen, not yet given back
+    assert outcome["second_look"] == ({"ocr-may": 1}, {"ocr-may": 1})
+    assert outcome["after_watch"] == outcome["after_start"]
