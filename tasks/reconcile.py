@@ -14,6 +14,20 @@ intake run this step belongs to. Safe if Prefect is wrong and the run is alive
 after all: settling checks the lease (``repository.keep_claim``), so of two runs
 on one dossier one settles it.
 
+A parent need not be over in the server's view for its children to be orphans.
+When the server itself was killed, the intake run may never be marked anything:
+its process lost the API, its heartbeats went with the events it could not send,
+and its row says "Running" for good. Its deployment slot still comes free, when
+its lease runs out (5 min); the next intake then holds that deployment's only
+slot, and a run of the same deployment that the server still calls Running has
+lost its slot by then: it is dead, or Prefect stops it at its next lease renewal
+("410 Gone"). Its dossier runs are orphans as much as those of a Crashed parent
+(``runs_that_lost_the_slot``), so they are not left to hold their dossiers for
+``HOSO_CLAIM_LEASE_S`` (the 37-minute stall of issue 16). The stale parent itself
+is left as it is: marked Crashed, Prefect would give back its slot a second time
+(the lease being gone, it decrements the deployment's limit anyway), which is the
+slot this run holds.
+
 Prefect's own concurrency slots are not freed here: the server keeps their
 leases on disk (hoso/stack.py, LEASE_STORAGE), so a slot whose holder died is
 freed by Prefect when its lease runs out, even across a server restart.
@@ -27,6 +41,8 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
+    DeploymentFilter,
+    DeploymentFilterId,
     FlowFilter,
     FlowFilterName,
     FlowRunFilter,
@@ -43,8 +59,31 @@ from storage.database import session_scope
 CHILD_FLOWS = ["process-dossier", "reassess-dossier"]
 
 
-def crash_orphaned_child_runs() -> int:
-    """Mark Crashed the running dossier runs whose parent run has ended; returns how many."""
+def runs_that_lost_the_slot() -> set[UUID]:
+    """The other Running runs of this run's deployment, when that deployment runs one at a time.
+
+    This run is Running, so it holds the deployment's only slot: any other run the server
+    calls Running lost it (its lease ran out). Empty outside a deployment run (`hoso run
+    --here`, tests) and for deployments without a limit of one.
+    """
+    from prefect.runtime import deployment, flow_run
+
+    if not deployment.id or not flow_run.id:
+        return set()
+    with get_client(sync_client=True) as client:
+        limit = client.read_deployment(UUID(deployment.id)).global_concurrency_limit
+        if limit is None or limit.limit != 1:
+            return set()
+        running = client.read_flow_runs(
+            deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[UUID(deployment.id)])),
+            flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.RUNNING]))),
+            limit=200,
+        )
+    return {r.id for r in running if str(r.id) != flow_run.id}
+
+
+def crash_orphaned_child_runs(lost_parents: frozenset[UUID] | set[UUID] = frozenset()) -> int:
+    """Mark Crashed the running dossier runs whose parent run has ended or lost its slot; returns how many."""
     fixed = 0
     with get_client(sync_client=True) as client:
         running = client.read_flow_runs(
@@ -61,6 +100,10 @@ def crash_orphaned_child_runs() -> int:
             parent = client.read_flow_run(parent_task.flow_run_id)
             if parent.state is not None and parent.state.is_final():
                 client.set_flow_run_state(run.id, Crashed(message=f"Lượt cha «{parent.name}» đã kết thúc ({parent.state.name})."), force=True)
+                fixed += 1
+            elif parent.id in lost_parents:
+                message = f"Lượt cha «{parent.name}» đã mất suất chạy của deployment (máy chủ Prefect không còn nghe tin từ nó)."
+                client.set_flow_run_state(run.id, Crashed(message=message), force=True)
                 fixed += 1
     return fixed
 
@@ -89,7 +132,7 @@ def reconcile_runs(db_url: str) -> int:
     """Tidying must never hold up the intake: a failure here is logged and left for next time."""
     logger = get_run_logger()
     try:
-        fixed = crash_orphaned_child_runs()
+        fixed = crash_orphaned_child_runs(runs_that_lost_the_slot())
         freed = free_claims_of_ended_runs(db_url)
     except Exception as exc:  # noqa: BLE001
         logger.warning("Không dọn được các lượt chạy đã dừng (%s); sẽ thử lại lần sau.", type(exc).__name__)

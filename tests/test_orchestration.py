@@ -23,3 +23,51 @@ def test_zombie_automation_spares_suspended_reviews_and_reaches_stacks_set_up_be
         assert ensure_automations() == []  # nothing to change the second time
     finally:
         Automation.read(name=ZOMBIE_AUTOMATION).delete()
+
+
+def test_dossier_runs_of_an_intake_that_lost_its_slot_are_ended_and_their_dossiers_freed(prefect_server, tmp_path, monkeypatch) -> None:
+    """What a killed Prefect server leaves: the old intake run still "Running" for good, its slot come free when
+    its lease ran out, and one of its dossier runs "Running" with a dossier claimed for 30 minutes. The next
+    intake (Running, so holding the deployment's only slot) ends that dossier run and frees the dossier;
+    without the lost-slot rule nothing would, since the old parent never became final."""
+    import uuid
+    from datetime import timedelta
+
+    from prefect import flow, task
+    from prefect.client.orchestration import get_client
+    from prefect.states import Pending, Running
+
+    from storage import repository
+    from storage.database import migrate, session_scope
+    from tasks.reconcile import crash_orphaned_child_runs, free_claims_of_ended_runs, runs_that_lost_the_slot
+
+    url = f"sqlite:///{tmp_path / 'hoso.db'}"
+    migrate(url)
+    with get_client(sync_client=True) as client:
+        flow_id = client.create_flow_from_name("intake")
+        deployment_id = client.create_deployment(flow_id=flow_id, name=f"intake-{uuid.uuid4().hex[:6]}", concurrency_limit=1)
+        stale = client.create_flow_run_from_deployment(deployment_id)
+        client.set_flow_run_state(stale.id, Running(), force=True)  # Running, and no slot: its lease ran out
+        parent_task = client.create_task_run(task(name="process-dossier")(lambda: None), flow_run_id=stale.id, dynamic_key="0")
+        child = client.create_flow_run(flow(name="process-dossier")(lambda: None), parent_task_run_id=parent_task.id)
+        client.set_flow_run_state(child.id, Running(), force=True)
+        current = client.create_flow_run_from_deployment(deployment_id)
+        client.set_flow_run_state(current.id, Pending())
+        assert client.set_flow_run_state(current.id, Running()).status.value == "ACCEPT"  # the slot is this run's
+    with session_scope(url) as s:
+        dossier, _ = repository.register(s, source="tram-a/x.pdf", identity="tram-a/x.pdf@1", station="tram-a", actor="test")
+    with session_scope(url) as s:
+        assert repository.claim(s, dossier.id, str(child.id), timedelta(minutes=30))
+
+    monkeypatch.setenv("PREFECT__FLOW_RUN_ID", str(current.id))  # reconcile as a task of the current intake sees it
+    assert crash_orphaned_child_runs() == 0  # the old parent is not final: the plain rule leaves its child alone
+    assert free_claims_of_ended_runs(url) == 0
+    assert runs_that_lost_the_slot() == {stale.id}
+    assert crash_orphaned_child_runs(runs_that_lost_the_slot()) == 1
+    assert free_claims_of_ended_runs(url) == 1  # the dossier may be taken again at once
+    with get_client(sync_client=True) as client:
+        assert client.read_flow_run(child.id).state_name == "Crashed"
+        assert client.read_flow_run(stale.id).state_name == "Running"  # left alone: crashing it would free this run's slot
+        assert client.read_flow_run(current.id).state_name == "Running"
+    with session_scope(url) as s:
+        assert repository.claim(s, dossier.id, "next-run", timedelta(minutes=30))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -130,3 +131,75 @@ def test_event_components_installed_with_the_configuration(tmp_path: Path) -> No
         assert isinstance(MODELS_DEPENDENCIES["query_components"], EventSafeSqliteQueryComponents)
     finally:
         MODELS_DEPENDENCIES.update(before)
+
+
+def test_slots_no_lease_holds_are_given_back_before_the_server_serves(tmp_path: Path) -> None:
+    """The state a server killed mid-acquire leaves (a slot counted in the database, its lease never
+    written) is repaired on the next start; slots held by leases, live or expired, are left to Prefect,
+    and a rate limit (slots that decay) is left alone."""
+    from datetime import timedelta
+
+    from prefect.server.concurrency.lease_storage import ConcurrencyLimitLeaseMetadata, get_concurrency_lease_storage
+    from prefect.server.database import provide_database_interface
+    from prefect.server.database.dependencies import MODELS_DEPENDENCIES
+    from prefect.settings import PREFECT_HOME, PREFECT_SERVER_CONCURRENCY_LEASE_STORAGE
+
+    from hoso.prefect_server import release_slots_without_lease
+    from hoso.stack import LEASE_STORAGE
+
+    async def scenario() -> dict[str, Any]:
+        db = provide_database_interface()
+        fresh = await release_slots_without_lease()  # a new server's database has no tables yet
+        await db.create_db()
+        leases = get_concurrency_lease_storage()
+        async with db.session_context(begin_transaction=True) as session:
+            ocr = db.ConcurrencyLimitV2(name="ocr-may", limit=3, active_slots=3)  # 1 live lease, 1 expired, 1 leaked
+            intake = db.ConcurrencyLimitV2(name="deployment:intake", limit=2, active_slots=2)  # two live leases, one not in the index
+            rate = db.ConcurrencyLimitV2(name="rate", limit=5, active_slots=2, slot_decay_per_second=0.5)
+            session.add_all([ocr, intake, rate])
+        one = ConcurrencyLimitLeaseMetadata(slots=1)
+        await leases.create_lease([ocr.id], timedelta(minutes=5), one)
+        await leases.create_lease([ocr.id], timedelta(seconds=-1), one)
+        await leases.create_lease([intake.id], timedelta(minutes=5), one)
+        unindexed = await leases.create_lease([intake.id], timedelta(minutes=5), one)  # killed before its index entry
+        await leases._remove_from_expiration_index(unindexed.id)
+        lost = await leases.create_lease([rate.id], timedelta(seconds=-1), one)  # expired and in no index
+        await leases._remove_from_expiration_index(lost.id)
+        at_start = await release_slots_without_lease()
+        again = await release_slots_without_lease()  # a second start finds nothing more
+
+        async def slots() -> dict[str, int]:
+            async with db.session_context() as session:
+                return dict((await session.execute(sa.select(db.ConcurrencyLimitV2.name, db.ConcurrencyLimitV2.active_slots))).all())  # type: ignore[arg-type]
+
+        after_start = await slots()
+        # While serving: a slot leaked now is given back only when the next look still finds it so.
+        async with db.session_context(begin_transaction=True) as session:
+            (await session.get(db.ConcurrencyLimitV2, ocr.id)).active_slots += 1
+        first_look = await release_slots_without_lease({})
+        second_look = await release_slots_without_lease(first_look[1])
+        return {
+            "fresh": fresh, "at_start": at_start, "again": again, "after_start": after_start, "lost_file": (await leases.read_lease(lost.id)),
+            "first_look": first_look, "second_look": second_look, "after_watch": await slots(),
+        }
+
+    before = dict(MODELS_DEPENDENCIES)
+    settings = {
+        PREFECT_HOME: str(tmp_path / "prefect"),
+        PREFECT_API_DATABASE_CONNECTION_URL: f"sqlite+aiosqlite:///{tmp_path / 'prefect.db'}",
+        PREFECT_SERVER_CONCURRENCY_LEASE_STORAGE: LEASE_STORAGE,
+    }
+    try:
+        with temporary_settings(settings):
+            install_sqlite_configuration()
+            outcome = asyncio.run(scenario())
+    finally:
+        MODELS_DEPENDENCIES.clear()
+        MODELS_DEPENDENCIES.update(before)
+    assert outcome["fresh"] == ({}, {}) and outcome["again"] == ({}, {})
+    assert outcome["at_start"] == ({"ocr-may": 1}, {"ocr-may": 1})
+    assert outcome["after_start"] == {"ocr-may": 2, "deployment:intake": 2, "rate": 2}
+    assert outcome["lost_file"] is None
+    assert outcome["first_look"] == ({}, {"ocr-may": 1})  # seen, not yet given back
+    assert outcome["second_look"] == ({"ocr-may": 1}, {"ocr-may": 1})
+    assert outcome["after_watch"] == outcome["after_start"]

@@ -161,6 +161,23 @@ def _unreachable_prefect(out: str, env: dict[str, str]) -> bool:
     return f"Không kết nối được máy chủ Prefect (http://127.0.0.1:{env['HOSO_PREFECT_PORT']})" in out and "Traceback" not in out
 
 
+def test_prefect_server_killed_mid_batch(stack: dict[str, str], tmp_path: Path) -> None:
+    submitted = _submit(stack, tmp_path, "tram-prefect", seed=31)
+    run = _start_batch_and_wait_for_an_ocr_slot(stack)
+    _kill(stack, "prefect-server")
+    out, _ = run.communicate(timeout=300)
+    # The run that was waiting on the server says which part is gone, in one sentence.
+    assert run.returncode == 6, out
+    assert _unreachable_prefect(out, stack), out
+    again = subprocess.run([HOSO, "run"], env=stack, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 6 and _unreachable_prefect(again.stdout + again.stderr, stack), again.stdout + again.stderr
+
+    restarted = time.monotonic()
+    hoso(stack, "up", timeout=300)  # starts the server again; nothing else is done by hand
+    _check_exactly_once(stack, "tram-prefect", submitted, _wait_settled(stack, "tram-prefect", submitted, restarted))
+    _wait_slots_free(stack)  # the slots the killed server's runs held are free again
+
+
 def test_s3_server_killed_mid_batch(stack: dict[str, str], tmp_path: Path) -> None:
     submitted = _submit(stack, tmp_path, "tram-s3", seed=41)
     run = _start_batch_and_wait_for_an_ocr_slot(stack)

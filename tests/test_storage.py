@@ -26,6 +26,37 @@ def test_object_roundtrip_with_vietnamese_key(store) -> None:
     assert not store.exists("inbox", key)
 
 
+def test_the_inbox_is_versioned_and_a_delete_by_version_keeps_a_newer_version(store) -> None:
+    """What clearing the inbox relies on (tasks/finalize.py), on the real `weed mini`: a put under a key that
+    holds a version makes a new version; a delete naming the old version removes it and nothing else; a
+    delete naming no version only hides the key under a delete marker. Also what it does not rely on:
+    weed refuses a DELETE whose If-Match names an older ETag (MinIO would delete anyway, minio/minio#21677)."""
+    from minio.error import S3Error
+
+    key = "tram-a/quet-lai.pdf"
+    first = store.put("inbox", key, b"%PDF-1.4 ban dau")
+    second = store.put("inbox", key, b"%PDF-1.4 ban quet lai")
+    assert first.version_id and second.version_id and first.version_id != second.version_id
+    assert [(o.key, o.version_id, o.etag) for o in store.list("inbox", "tram-a/")] == [(key, second.version_id, second.etag)]
+    with pytest.raises(S3Error) as refused:
+        store._client._execute("DELETE", store.bucket("inbox"), key, headers={"If-Match": f'"{first.etag}"'})
+    assert refused.value.code == "PreconditionFailed"
+    store.remove("inbox", key, first.version_id)
+    assert store.get("inbox", key) == b"%PDF-1.4 ban quet lai"
+
+    def versions() -> list[tuple[str | None, bool]]:
+        listed = store._client.list_objects(store.bucket("inbox"), prefix=key, include_version=True)
+        return [(o.version_id, bool(o.is_delete_marker)) for o in listed]
+
+    assert versions() == [(second.version_id, False)]
+    store.remove("inbox", key)  # no version named: a delete marker on top, the bytes kept
+    assert list(store.list("inbox", "tram-a/")) == []
+    assert store.get("inbox", key, second.version_id) == b"%PDF-1.4 ban quet lai"
+    for version_id, _ in versions():
+        store.remove("inbox", key, version_id)
+    assert versions() == []
+
+
 def test_a_throwaway_prefix_is_dropped_whole_and_only_when_named(store) -> None:
     store.put("inbox", "quay-1/a.pdf", b"%PDF-1.4 a")
     store.put("archive", "dossiers/x/original/a.pdf", b"%PDF-1.4 a")
