@@ -293,6 +293,7 @@ def demo(
 app.add_typer(__import__("hoso.cli_events", fromlist=["app"]).app, name="events")
 app.add_typer(__import__("hoso.cli_office", fromlist=["app"]).app, name="office")
 app.add_typer(__import__("hoso.cli_station", fromlist=["app"]).app, name="station")
+app.add_typer(__import__("hoso.cli_db", fromlist=["app"]).app, name="db")
 
 
 from hoso.cli_bench import bench_app  # noqa: E402

@@ -25,11 +25,12 @@ def ready_store(settings: Settings) -> ObjectStore:
 
 
 def ready_database(settings: Settings) -> str:
-    """The database URL, its schema migrated to the newest revision."""
+    """The database URL, its schema migrated to the newest revision (with the migrations' own login, when there is one)."""
+    from hoso.identities import migrations_url
     from storage.database import migrate
 
     assert settings.database_url
-    migrate(settings.database_url)
+    migrate(migrations_url(settings))
     return settings.database_url
 
 

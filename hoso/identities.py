@@ -141,7 +141,7 @@ def write_part_files(settings: Settings, secrets: StackSecrets) -> None:
             "s3_secret_key": secrets.worker.secret_key,
             "seal_secret": secrets.seal_secret,
             "prefect_auth": secrets.prefect_auth,
-            "database_url": settings.database_url,
+            "database_url": worker_database_url(settings),
         },
     )
     write_secret_json(
@@ -178,3 +178,29 @@ def prefect_auth(settings: Settings) -> str | None:
         return settings.prefect_auth.get_secret_value()
     found = load_stack_secrets(settings)
     return found.prefect_auth if found else None
+
+
+def database_logins_file(settings: Settings) -> Path:
+    return secrets_dir(settings) / "database.json"
+
+
+def database_logins(settings: Settings) -> dict[str, str] | None:
+    """The PostgreSQL logins `hoso db roles` made (``migrate_url``, ``worker_url``, ``portal_url``), or None."""
+    path = database_logins_file(settings)
+    return {k: str(v) for k, v in read_secret_json(path).items()} if path.exists() else None
+
+
+def migrations_url(settings: Settings) -> str:
+    """The login the migrations run with: HOSO_MIGRATIONS_DATABASE_URL, else the migrations role `hoso db roles` made,
+    else the database URL itself (SQLite, or PostgreSQL without roles)."""
+    if settings.migrations_database_url:
+        return settings.migrations_database_url
+    logins = database_logins(settings)
+    assert settings.database_url
+    return logins["migrate_url"] if logins else settings.database_url
+
+
+def worker_database_url(settings: Settings) -> str | None:
+    """What the worker logs in with: the workers' role when `hoso db roles` made one, else the operator's URL."""
+    logins = database_logins(settings)
+    return logins["worker_url"] if logins else settings.database_url

@@ -85,16 +85,23 @@ LEASE_STORAGE = "prefect.server.concurrency.lease_storage.filesystem"
 
 
 def prefect_server_env(settings: Settings) -> dict[str, str]:
-    """The Prefect server's own environment: where it keeps its runs (SQLite under PREFECT_HOME unless told) and its leases (on disk)."""
-    env = {**prefect_env(settings), "PREFECT_SERVER_CONCURRENCY_LEASE_STORAGE": LEASE_STORAGE}
-    if settings.prefect_database_url:
-        env["PREFECT_API_DATABASE_CONNECTION_URL"] = settings.prefect_database_url.get_secret_value()
-    return env
+    """The Prefect server's own environment: where it keeps its leases (on disk). Its database's login is no
+    variable: the launcher reads it from its credentials file (prefect_server)."""
+    return {**prefect_env(settings), "PREFECT_SERVER_CONCURRENCY_LEASE_STORAGE": LEASE_STORAGE}
 
 
 def prefect_server(settings: Settings) -> Service:
-    """`prefect server start`, through hoso's launcher: on SQLite it waits for the write lock instead of answering 503 (hoso/prefect_server.py)."""
+    """`prefect server start`, through hoso's launcher: on SQLite it waits for the write lock instead of answering 503 (hoso/prefect_server.py).
+
+    With HOSO_PREFECT_DATABASE_URL, the URL (and its password) goes into the server's own
+    credentials file, written here (0600), whose path is all its command line carries.
+    """
     argv = [sys.executable, "-m", "hoso.prefect_server", "--host", "127.0.0.1", "--port", str(settings.prefect_port)]
+    if settings.prefect_database_url:
+        from core.secrets import write_secret_json
+
+        path = write_secret_json(settings.home / "secrets" / "prefect-server.json", {"database_url": settings.prefect_database_url.get_secret_value()})
+        argv += ["--credentials", str(path)]
     return Service("prefect-server", argv, settings.prefect_port, prefect_server_env(settings))
 
 

@@ -172,45 +172,50 @@ def test_status_flags_default_credentials_only_off_loopback(tmp_path: Path) -> N
     assert exposure_warnings(own) == []
 
 
-def test_database_roles_workers_keep_rows_not_tables_and_the_portal_reads_a_lookup(postgres) -> None:
-    """PostgreSQL (storage/roles.sql): the worker's role writes records but cannot drop or alter a table,
-    the migrations have their own role, the portal's role reads only the lookup's columns."""
+def test_database_roles_workers_keep_rows_not_tables_and_the_portal_reads_a_lookup(postgres, tmp_path: Path) -> None:
+    """PostgreSQL (`hoso db roles`, storage/roles.sql): the worker's role writes records but cannot drop or
+    alter a table, the migrations have their own role, the portal's role reads only the lookup's columns."""
+    import subprocess
+    import sys
     import uuid
 
     import psycopg
     from psycopg import errors
 
+    from core.secrets import read_secret_json
     from storage import repository
     from storage.database import migrate, session_scope
-    from storage.roles import DatabaseRole, DatabaseRoles, ensure_roles, login_url
 
     tag = uuid.uuid4().hex[:6]
     admin = postgres.create_database("r" + tag)
-    roles = DatabaseRoles(*(DatabaseRole(f"hoso_{part}_{tag}", f"{part}-{uuid.uuid4().hex}") for part in ("migrate", "worker", "portal")))
-    ensure_roles(admin, roles)
-    ensure_roles(admin, roles)  # repeatable
-    worker_url = login_url(admin, roles.worker)
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("HOSO_")}, "HOSO_HOME": str(tmp_path), "HOSO_DATABASE_URL": admin}
+    hoso = str(Path(sys.executable).parent / "hoso")
+    for _ in range(2):  # repeatable; the second run keeps the passwords
+        done = subprocess.run([hoso, "db", "roles", "--prefix", f"h{tag}"], env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+    logins = read_secret_json(tmp_path / "secrets" / "database.json")
+    assert all(str(v).split(":")[2].split("@")[0] not in done.stdout for v in logins.values())  # no password printed
+    worker_url, portal_url, migrate_url = logins["worker_url"], logins["portal_url"], logins["migrate_url"]
     migrate(worker_url)  # at head: a no-op the worker may do (resources() runs it)
     with session_scope(worker_url) as s:
         d, _ = repository.register(s, source="quay-1/a.pdf", identity="quay-1/a.pdf@1", station="quay-1", actor="test")
         d.receipt, d.status, d.fields = "000.00.00.H30-261202-0001", "routed", {"applicant_name": "Nguyễn Văn An"}
 
-    def as_role(role: DatabaseRole, statement: str) -> Any:
-        dsn = login_url(admin, role).replace("postgresql+psycopg://", "postgresql://")
-        with psycopg.connect(dsn, autocommit=True) as conn:
+    def as_role(url: str, statement: str) -> Any:
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
             cursor = conn.execute(statement)
             return cursor.fetchall() if cursor.description else None
 
     for statement in ("DROP TABLE page", "ALTER TABLE dossier ADD COLUMN x int", "TRUNCATE dossier_file", "CREATE TABLE evil (x int)", "DROP TABLE alembic_version"):
         with pytest.raises(errors.InsufficientPrivilege):
-            as_role(roles.worker, statement)
-    assert as_role(roles.worker, "SELECT count(*) FROM page") == [(0,)]  # still there
+            as_role(worker_url, statement)
+    assert as_role(worker_url, "SELECT count(*) FROM page") == [(0,)]  # still there
     lookup = "SELECT status, procedure, due FROM dossier WHERE receipt = '000.00.00.H30-261202-0001'"
-    assert as_role(roles.portal, lookup) == [("routed", None, None)]
+    assert as_role(portal_url, lookup) == [("routed", None, None)]
     for statement in ("SELECT fields FROM dossier", "SELECT * FROM dossier", "SELECT text FROM page", "SELECT * FROM state_change",
                       "UPDATE dossier SET status = 'done'", "DELETE FROM dossier"):
         with pytest.raises(errors.InsufficientPrivilege):
-            as_role(roles.portal, statement)
+            as_role(portal_url, statement)
     with pytest.raises(errors.InsufficientPrivilege):
-        as_role(roles.migrate, "SELECT 1 FROM pg_authid")  # the migrations role is no administrator
-    as_role(roles.migrate, "ALTER TABLE dossier ADD COLUMN migrated_by_its_own_role int")  # but it owns the schema
+        as_role(migrate_url, "SELECT 1 FROM pg_authid")  # the migrations role is no administrator
+    as_role(migrate_url, "ALTER TABLE dossier ADD COLUMN migrated_by_its_own_role int")  # but it owns the schema
