@@ -271,10 +271,10 @@ def demo(
     from storage.database import session_scope
 
     settings = get_settings()
-    from hoso.identities import add_station
+    from hoso.cli_station import ensure_station
 
-    add_station(settings, "quay-1")  # the demo's scan station, with its own key (before `up` reads the identities)
     up()
+    ensure_station(settings, "quay-1")  # the demo's scan station, with its own key
     out_dir = out or settings.home / "samples" / "demo"
     cases = generate_demo(out_dir)
     store = station_store(settings, "quay-1")

@@ -20,6 +20,9 @@ HOSO = str(Path(sys.executable).parent / "hoso")
 @pytest.fixture(scope="module")
 def stack_env(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     env = stack_environment(tmp_path_factory.mktemp("stack"))
+    # quay-9's key, made before the stack starts: `hoso up` loads it with the others
+    added = subprocess.run([HOSO, "station", "add", "quay-9"], env=env, capture_output=True, text=True, timeout=120)
+    assert added.returncode == 0, added.stdout + added.stderr
     up = subprocess.run([HOSO, "up"], env=env, capture_output=True, text=True, timeout=480)
     assert up.returncode == 0, up.stdout + up.stderr
     yield env
@@ -53,10 +56,10 @@ def test_the_prefect_api_refuses_whoever_has_not_the_auth_string(stack_env) -> N
 
 
 def test_submit_then_run_on_the_worker(stack_env, tmp_path: Path) -> None:
-    """A station added on the running stack puts with its own key; the worker settles with its own."""
+    """The station puts with its own key (`hoso station add`), the worker settles with its own."""
     from samples.corpus import generate_demo
 
-    credentials = json.loads(hoso(stack_env, "station", "add", "quay-9"))
+    credentials = json.loads(hoso(stack_env, "station", "add", "quay-9"))  # already there: printed again, the same key
     assert credentials["s3_access_key"] == "quay-9" and len(credentials["s3_secret_key"]) >= 32
     assert (Path(stack_env["HOSO_HOME"]) / "secrets" / "stations" / "quay-9.json").stat().st_mode & 0o077 == 0
     cases = [c for c in generate_demo(tmp_path / "samples") if c.expected["status"] == "routed"][:2]
@@ -76,6 +79,20 @@ def test_submit_then_run_on_the_worker(stack_env, tmp_path: Path) -> None:
     assert shown["id"] == rows[0]["id"]
     assert shown["pages"] and all({"text", "confidence"} <= p.keys() for p in shown["pages"])
     assert [h["to"] for h in shown["history"]][-1] == "routed"
+
+
+def test_a_station_added_on_the_running_stack_submits_at_once(stack_env, tmp_path: Path) -> None:
+    """`hoso station add` on a running stack restarts the embedded S3 server with the new identity."""
+    credentials = json.loads(hoso(stack_env, "station", "add", "quay-8"))
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4\n")
+    assert hoso(stack_env, "submit", str(tmp_path / "scan.pdf"), "--station", "quay-8").strip() == "→ quay-8/scan.pdf"
+    from minio.error import S3Error
+
+    from storage.objects import ObjectStore
+
+    own = ObjectStore(stack_env["HOSO_S3_ENDPOINT"], credentials["s3_access_key"], credentials["s3_secret_key"])
+    with pytest.raises(S3Error):
+        own.get("inbox", "quay-8/scan.pdf")  # the station's key, as the server now knows it: put only
 
 
 def test_no_secret_in_status_pid_files_logs_or_command_lines(stack_env) -> None:
