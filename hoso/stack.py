@@ -142,8 +142,12 @@ def inherited_env() -> dict[str, str]:
 
 def prepare(settings: Settings) -> None:
     """Before any part starts: the stack's secrets made (once), each part's file, weed's identities, the Prefect profile."""
+    from core.secrets import private_dir
     from hoso import identities
 
+    # HOSO_HOME holds the SQLite records, the S3 data (every original) and the Prefect database: this
+    # machine's other users may not even look inside (SQLite has no logins of its own).
+    private_dir(settings.home)
     secrets = identities.ensure_stack_secrets(settings)
     identities.write_part_files(settings, secrets)
     identities.write_weed_config(settings, secrets)

@@ -35,6 +35,35 @@ def hoso(env: dict[str, str], *args: str, timeout: float = 300) -> str:
     return done.stdout
 
 
+def quiet_interval_intake(env: dict[str, str]) -> None:
+    """Turn the intake's interval schedule off, cancel what it queued, and let a running one finish."""
+    import time
+
+    from prefect.client.orchestration import SyncPrefectClient
+    from prefect.states import Cancelled
+
+    from tests.conftest import stack_secret
+
+    with SyncPrefectClient(f"http://127.0.0.1:{env['HOSO_PREFECT_PORT']}/api", auth_string=stack_secret(env, "prefect_auth")) as client:
+        deployment = client.read_deployment_by_name("intake/intake")
+        for schedule in deployment.schedules:
+            client.update_deployment_schedule(deployment.id, schedule.id, active=False)
+
+        def busy() -> list[object]:
+            from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+
+            runs = client.read_flow_runs(deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id])), limit=200)
+            for run in runs:  # queued, not yet taken by the worker (one it took is left to finish)
+                if run.state and run.state.type.value == "SCHEDULED":
+                    client.set_flow_run_state(run.id, Cancelled(message="test: chỉ `hoso run`"), force=True)
+            return [r for r in runs if r.state and not r.state.is_final() and r.state.type.value != "SCHEDULED"]
+
+        deadline = time.monotonic() + 240
+        while busy():
+            assert time.monotonic() < deadline, "the interval intake did not finish"
+            time.sleep(1)
+
+
 def test_status_shows_every_part_running(stack_env) -> None:
     out = hoso(stack_env, "status")
     for part in ("s3", "prefect-server", "worker"):
@@ -62,6 +91,7 @@ def test_submit_then_run_on_the_worker(stack_env, tmp_path: Path) -> None:
     credentials = json.loads(hoso(stack_env, "station", "add", "quay-9"))  # already there: printed again, the same key
     assert credentials["s3_access_key"] == "quay-9" and len(credentials["s3_secret_key"]) >= 32
     assert (Path(stack_env["HOSO_HOME"]) / "secrets" / "stations" / "quay-9.json").stat().st_mode & 0o077 == 0
+    quiet_interval_intake(stack_env)  # so that the run below, not a scheduled one, finds them
     cases = [c for c in generate_demo(tmp_path / "samples") if c.expected["status"] == "routed"][:2]
     for case in cases:
         hoso(stack_env, "submit", str(case.files[0]), "--station", "quay-9")
@@ -91,8 +121,9 @@ def test_a_station_added_on_the_running_stack_submits_at_once(stack_env, tmp_pat
     from storage.objects import ObjectStore
 
     own = ObjectStore(stack_env["HOSO_S3_ENDPOINT"], credentials["s3_access_key"], credentials["s3_secret_key"])
-    with pytest.raises(S3Error):
-        own.get("inbox", "quay-8/scan.pdf")  # the station's key, as the server now knows it: put only
+    with pytest.raises(S3Error) as refused:
+        own.get("inbox", "quay-8/scan.pdf")
+    assert refused.value.code == "AccessDenied"  # a key the server now knows (not InvalidAccessKeyId), which may only put
 
 
 def test_no_secret_in_status_pid_files_logs_or_command_lines(stack_env) -> None:
@@ -100,6 +131,7 @@ def test_no_secret_in_status_pid_files_logs_or_command_lines(stack_env) -> None:
     from core.secrets import read_secret_json
 
     home = Path(stack_env["HOSO_HOME"])
+    assert home.stat().st_mode & 0o077 == 0  # records, originals and runs: the stack's user only
     secrets = {str(v) for f in (home / "secrets").rglob("*.json") if f.name != "s3-identities.json"
                for k, v in read_secret_json(f).items() if k.endswith(("secret", "secret_key", "auth", "token"))}
     assert len(secrets) >= 4  # prefect auth, seal secret, worker's and the station's S3 secrets
