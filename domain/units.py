@@ -238,11 +238,20 @@ class AdminUnits:
         ``within`` bears is taken: a guess would route to a stranger.
         """
         clean = squash(nfc(text))
+        provinces = set(within) or self.provinces_named(clean)
         if _OLD_MARKERS.search(fold(clean)):
             converted = _old_units().convert(clean, self)
+            named = self.provinces_named(clean)
+            if (converted is None or _outside(converted, provinces)) and not named:
+                # Without its province the parser guesses one ("phường Tương Mai, quận Hoàng Mai" read as
+                # huyện Quan Hóa, Thanh Hóa): the served provinces are what a form handed in here means.
+                for code in sorted(provinces):
+                    again = _old_units().convert(f"{clean}, {self.province(code).name}", self)
+                    if again is not None:
+                        converted = again
+                        break
             if converted is not None:
                 return converted  # else "quận" may be a name's word ("phường Quan Hoa"): try the name
-        provinces = set(within) or self.provinces_named(clean)
         for kind, name in unit_phrases(clean):
             key = fold_key(name)
             if any(u.kind == kind and fold_key(u.name) == key and u.province.code in provinces for u in self.units):
@@ -251,6 +260,12 @@ class AdminUnits:
             if found is not None:
                 return found
         return None
+
+
+def _outside(old: OldUnit, provinces: set[str]) -> bool:
+    """Whether an old unit's successors all lie outside these provinces (codes)."""
+    units = [u for u in (old.successor, *old.others) if u is not None]
+    return bool(provinces) and bool(units) and all(u.province.code not in provinces for u in units)
 
 
 def _load_units() -> AdminUnits:

@@ -159,3 +159,12 @@ def test_an_old_ward_whose_name_ends_with_such_a_word_is_converted(catalogue) ->
     routing = _route(catalogue, "khai-sinh", "TỜ KHAI\nKính gửi: Ủy ban nhân dân phường Chương Dương, thành phố Hà Nội")
     assert (routing.office, routing.commune) == ("ubnd-van-phong", "phuong-hong-ha")
     assert [p.code for p in routing.problems] == ["dia-chi-cu-da-chuyen-doi"]
+
+
+def test_an_old_address_without_its_province_is_read_in_the_served_province(catalogue) -> None:
+    """Without "Hà Nội" the address parser read "quận Hoàng Mai" as huyện Quan Hóa of Thanh Hóa,
+    and the new phường Tương Mai took a dossier meant for a split old ward."""
+    routing = _route(catalogue, "tam-tru", "TỜ KHAI\nKính gửi(1): Công an phường Tương Mai, quận Hoàng Mai")
+    assert (routing.office, routing.commune) == (None, None)
+    assert [p.code for p in routing.problems] == ["dia-chi-cu-nhieu-don-vi"]
+    assert "phường Hoàng Mai" in routing.problems[0].message
