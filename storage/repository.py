@@ -21,7 +21,9 @@ from core.errors import ClaimLost
 from storage.models import Dossier, DossierFile, Handoff, Page, Problem, ReceiptCounter, StateChange, utcnow
 
 # "done": the office has settled the dossier (`hoso office done`); nothing runs it again.
-TERMINAL = frozenset({"routed", "needs_review", "rejected", "quarantined", "duplicate", "done"})
+# "awaiting_supplement": an official asked the resident for missing papers (storage/filings.py);
+# nothing runs it until they arrive.
+TERMINAL = frozenset({"routed", "needs_review", "rejected", "quarantined", "duplicate", "done", "awaiting_supplement"})
 
 
 def as_utc(value: datetime) -> datetime:
