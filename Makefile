@@ -13,7 +13,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd fonts-dejavu-c
 
 .PHONY: install system-deps demo test up down status bench clean
 
-install: system-deps $(BIN)/hoso
+install: system-deps $(BIN)/hoso node_modules/axe-core/axe.min.js
 
 system-deps:
 	@missing=""; \
@@ -28,6 +28,11 @@ $(BIN)/hoso: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+# axe-core (npm) for the accessibility checks of the portal's browser tests.
+node_modules/axe-core/axe.min.js: package.json
+	npm install --no-audit --no-fund --silent
 	@touch $@
 
 demo: install
@@ -50,4 +55,4 @@ bench: install
 	$(BIN)/hoso bench accuracy && $(BIN)/hoso bench ocr --library-only && $(BIN)/hoso bench ocr && $(BIN)/hoso bench subflows && $(BIN)/hoso bench load
 
 clean:
-	rm -rf $(VENV) .hoso *.egg-info
+	rm -rf $(VENV) .hoso *.egg-info node_modules
