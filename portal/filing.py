@@ -80,8 +80,8 @@ class Drafts:
 
     def put(self, draft: Draft, slot: str, data: bytes, media_type: str) -> Draft:
         name = f"{slot}.{_EXT.get(media_type, 'bin')}"
-        for old, _ in draft.files.values() if slot in draft.files else ():
-            (self._dir(draft.token) / old).unlink(missing_ok=True)
+        if slot in draft.files:  # a retaken photo replaces the earlier one
+            (self._dir(draft.token) / draft.files[slot][0]).unlink(missing_ok=True)
         (self._dir(draft.token) / name).write_bytes(data)
         updated = Draft(draft.token, draft.procedure, draft.commune, draft.applicant, {**draft.files, slot: (name, media_type)})
         self._save(updated)

@@ -106,6 +106,7 @@ def resume_with_supplement(session: Session, dossier: Dossier, request: Suppleme
     """
     request.answered_at = utcnow()
     dossier.source, dossier.source_identity = source, identity
+    dossier.claimed_until = None  # nobody works on a dossier that waited for the resident (a refused second request's run kept it)
     repository.set_status(session, dossier, "received", actor=actor, reason="công dân đã bổ sung giấy tờ")
 
 

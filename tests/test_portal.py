@@ -157,11 +157,10 @@ def heading(driver: Any) -> str:
 def submit(driver: Any, button: str = "button[type=submit]") -> None:
     """Click and wait for the next page (the old page's body goes stale)."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
 
-    body = driver.find_element(By.TAG_NAME, "body")
+    driver.execute_script("window.hosoOldPage = true;")
     driver.find_element(By.CSS_SELECTOR, button).click()
-    wait(driver, EC.staleness_of(body))
+    wait(driver, lambda d: d.execute_script("return window.hosoOldPage === undefined && document.readyState === 'complete'"))
 
 
 def open_form(driver: Any, url: str, procedure_name: str, *, check: bool = False) -> None:
@@ -377,7 +376,8 @@ def test_an_official_asks_once_for_missing_papers_and_the_dossier_resumes_with_i
 
     intake()
     resumed = record(portal.settings, code)
-    assert resumed["id"] == dossier_id and resumed["receipt"] == code and len(resumed["files"]) == 2
+    assert resumed["id"] == dossier_id and resumed["receipt"] == code, (resumed["id"], dossier_id, resumed["receipt"], code)
+    assert len(resumed["files"]) == 2, resumed["files"]
     assert resumed["status"] == "routed", resumed["problems"]
     with session_scope(portal.settings.database_url) as session:
         waited = waiting_days(filings.waiting_periods(session, dossier_id))
