@@ -41,3 +41,16 @@ def serious_violations(driver: Any) -> list[dict[str, Any]]:
         "({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))));"
     )
     return [v for v in found if v["impact"] in {"serious", "critical"}]
+
+
+def full_page_png(driver: Any, path: Path) -> None:
+    """The whole page as the phone shows it, scrolled length included (Chrome DevTools' capture beyond the viewport)."""
+    import base64
+
+    height = int(driver.execute_script("return Math.ceil(document.documentElement.scrollHeight)"))
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": PHONE["width"], "height": height, "scale": 1},
+    })
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(base64.b64decode(shot["data"]))

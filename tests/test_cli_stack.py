@@ -34,10 +34,16 @@ def hoso(env: dict[str, str], *args: str, timeout: float = 300) -> str:
 
 def test_status_shows_every_part_running(stack_env) -> None:
     out = hoso(stack_env, "status")
-    for part in ("s3", "prefect-server", "worker"):
+    for part in ("s3", "prefect-server", "worker", "portal"):
         line = next(l for l in out.splitlines() if part in l)
         assert "chạy" in line, out
     assert f"http://127.0.0.1:{stack_env['HOSO_PREFECT_PORT']}" in out
+    portal = f"http://127.0.0.1:{stack_env['HOSO_PORTAL_PORT']}"
+    assert f"Cổng dịch vụ công cho người dân: {portal}" in out
+    import httpx
+
+    page = httpx.get(portal + "/", timeout=30)  # the residents' portal answers, in Vietnamese, with its procedures
+    assert page.status_code == 200 and "Đăng ký khai sinh" in page.text and 'lang="vi"' in page.text
 
 
 def test_submit_then_run_on_the_worker(stack_env, tmp_path: Path) -> None:

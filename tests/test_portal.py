@@ -11,6 +11,7 @@ import email
 import email.policy
 import io
 import json
+import os
 import random
 import re
 import threading
@@ -26,7 +27,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFilter
 
-from tests.browser import phone_browser, serious_violations
+from tests.browser import full_page_png, phone_browser, serious_violations
 
 pytestmark = pytest.mark.slow
 FILER = "Trần Thị Tổ Trưởng"
@@ -136,10 +137,20 @@ def papers(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
 CHECKED: dict[str, list[dict[str, Any]]] = {}
 
 
+SHOTS = os.environ.get("HOSO_PORTAL_SCREENSHOTS")  # a folder: each checked page is also saved there (README's screenshots)
+
+
 def accessible(driver: Any, name: str) -> None:
     """axe-core on the page as it is now: no serious or critical violation."""
     CHECKED[name] = serious_violations(driver)
     assert CHECKED[name] == [], (name, CHECKED[name])
+    if SHOTS:
+        full_page_png(driver, Path(SHOTS) / ("portal-" + _slug(name) + ".png"))
+
+
+def _slug(name: str) -> str:
+    plain = unicodedata.normalize("NFD", name.replace("đ", "d")).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
 def wait(driver: Any, until: Callable[[Any], Any], timeout_s: float = 180) -> Any:
@@ -395,6 +406,9 @@ def test_a_wrong_pin_learns_nothing_and_guessing_is_limited(portal, browser, pap
 
     from portal.app import SAME_ANSWER
 
+    browser.get(portal.url + "/khong-co-trang-nay")
+    assert heading(browser) == "Không thực hiện được"
+    accessible(browser, "trang lỗi")
     with_code = record(portal.settings, next(f.receipt for f in _filings(portal)))
     code = with_code["receipt"]
     answers = []
@@ -408,6 +422,24 @@ def test_a_wrong_pin_learns_nothing_and_guessing_is_limited(portal, browser, pap
         look_up(browser, portal.url, code, "111111")
     look_up(browser, portal.url, code, "222222")
     assert "thử quá nhiều lần" in browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
+
+
+def test_the_edge_refuses_forged_forms_and_shows_no_internals(portal) -> None:  # type: ignore[no-untyped-def]
+    """Without the browser: a form posted from elsewhere (no CSRF token), a page that does not exist, the headers."""
+    import httpx
+
+    with httpx.Client(base_url=portal.url, timeout=30) as client:
+        home = client.get("/")
+        assert "default-src 'self'" in home.headers["content-security-policy"] and home.headers["x-content-type-options"] == "nosniff"
+        forged = client.post("/tra-cuu", data={"ma": "000.00.00.H30-990101-0001", "pin": "123456"})
+        assert forged.status_code == 403 and "Yêu cầu không hợp lệ" in forged.text
+        forged_upload = client.post("/nop/khai-sinh", data={"xa_phuong": "x"}, files={"to-khai": ("a.pdf", b"%PDF-1.4", "application/pdf")})
+        assert forged_upload.status_code == 403
+        missing = client.get("/khong-co-trang-nay")
+        assert missing.status_code == 404 and "Không tìm thấy trang này" in missing.text
+        for page in (home, forged, missing):
+            assert "Traceback" not in page.text and "prefect" not in page.text.lower() and portal.settings.s3_endpoint not in page.text
+        assert client.get("/docs").status_code == 404 and client.get("/openapi.json").status_code == 404
 
 
 def _filings(portal: Any) -> list[Any]:
