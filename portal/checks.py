@@ -59,7 +59,7 @@ class Advice:
 def slots(catalogue: Catalogue, procedure: str) -> tuple[Slot, ...]:
     spec = catalogue.procedure(procedure)
     return (
-        Slot(FORM_SLOT, f"Tờ khai ({spec.title.capitalize()})", True),
+        Slot(FORM_SLOT, spec.title.capitalize(), True),  # the form as printed: "Tờ khai đăng ký khai sinh"
         *(Slot(f"giay-to-{i}", need.name, True) for i, need in enumerate(spec.attachments, start=1)),
         Slot(OTHER_SLOT, "Giấy tờ khác (nếu có)", False),
     )

@@ -86,8 +86,10 @@ def notify_changes(db_url: str, channels: Channels) -> int:
     told = 0
     with session_scope(db_url) as session:
         for filing, dossier in filings.to_notify(session):
-            national = statuses().get(dossier.status)
-            name = national.national if national else dossier.status
+            name, before = _national(dossier.status), _national(filing.notified_status)
+            if name == before:  # e.g. received → processing: the resident's status did not change
+                filing.notified_status = dossier.status
+                continue
             body = (f"Hồ sơ {filing.receipt}: {name}.\nTra cứu chi tiết (cần mã PIN): {channels.portal_url}/tra-cuu?ma={filing.receipt}\n")
             try:
                 channels.tell(filing.email, filing.phone, filing.receipt, f"Hồ sơ {filing.receipt}: {name}", body)
@@ -96,6 +98,11 @@ def notify_changes(db_url: str, channels: Channels) -> int:
             filing.notified_status = dossier.status
             told += 1
     return told
+
+
+def _national(status: str) -> str:
+    known = statuses().get(status)
+    return known.national if known else status
 
 
 class Watcher:
