@@ -129,9 +129,13 @@ def _cross_check(path: Path, procedures: ProceduresFile, offices: OfficesFile, c
             for slug in req.any_of:
                 if slug not in attachment_slugs:
                     fail("procedures.yaml", p.slug, f"giấy tờ kèm theo '{slug}' không được khai báo")
+        names = {f.name for f in p.fields}
         for rule in p.rules:
             if rule.code not in problem_codes:
                 fail("procedures.yaml", p.slug, f"quy tắc dùng mã lỗi '{rule.code}' không có trong problems.yaml")
+            for used in (getattr(rule, a, None) for a in ("field", "other", "when")):
+                if used is not None and used not in names:
+                    fail("procedures.yaml", p.slug, f"quy tắc '{rule.kind}' dùng trường '{used}' mà thủ tục không có")
     # Two procedures may share a form title only when content markers tell them apart.
     by_title: dict[str, list[Procedure]] = {}
     for p in procedures.procedures:

@@ -87,6 +87,17 @@ class NotBeforeRule(_Model):
     code: Slug
 
 
+class SameValueRule(_Model):
+    """Two fields that must read the same where a third says they are one person's."""
+
+    kind: Literal["same_value"]
+    field: FieldName
+    other: FieldName
+    when: FieldName
+    is_: list[str] = Field(alias="is")
+    code: Slug
+
+
 class BusinessNameRule(_Model):
     kind: Literal["business_name"]
     field: FieldName
@@ -96,7 +107,7 @@ class BusinessNameRule(_Model):
 
 
 Rule = Annotated[
-    Union[MinAgeRule, RegisteredWithinRule, NotBeforeRule, BusinessNameRule], Field(discriminator="kind")
+    Union[MinAgeRule, RegisteredWithinRule, NotBeforeRule, SameValueRule, BusinessNameRule], Field(discriminator="kind")
 ]
 
 

@@ -43,7 +43,11 @@ def _letters(word: str) -> str:
     return "".join(ch for ch in word if unicodedata.category(ch) in ("Lu", "Ll"))
 
 
+_CELL_BARS = re.compile(r"(?:^|(?<=\s))[|¦]+|[|¦]+(?=\s|$)")
+
+
 def _read_name(raw: str) -> Reading | None:
+    raw = _CELL_BARS.sub(" ", raw)  # a table's column line read as "|" beside the name
     words = [w for w in re.split(r"[\s,.;:]+", raw) if w]
     # Names are written with capitals: lower-case words before them are the label's
     # own words read past ("người đã chết Dương Văn Trọng"); a lower-case sentence is no name.
@@ -75,6 +79,10 @@ def _read_name(raw: str) -> Reading | None:
     return title_case(" ".join(letters)), quality
 
 
+#: The quality of a name that the dossier prints at least twice and OCR read the same each time.
+AGREED_NAME_QUALITY = 0.9
+
+
 def _consensus_marks(name: str, quality: float, lines: Sequence[str]) -> Reading:
     """Settle the marks of a name by how the dossier writes it everywhere.
 
@@ -98,6 +106,10 @@ def _consensus_marks(name: str, quality: float, lines: Sequence[str]) -> Reading
                 counter[title_case(token)] += 1
                 if not capitals:
                     in_lower_case.add(title_case(token))
+    # Read the same way in another place of the dossier (the signature, an attachment): two readings
+    # that agree letter for letter (marks aside) are surer than either one.
+    if votes and sum(votes[0].values()) >= 2:
+        quality = max(quality, AGREED_NAME_QUALITY)
     settled = []
     for word, counter in zip(words, votes):
         counter[word] += 0  # the reading at the label always stands
@@ -134,7 +146,7 @@ def _read_digits(raw: str, prefer: tuple[int, ...] = ()) -> Reading | None:
 
 # Twelve digits as printed: in one run, in groups ("001 103 247612", "001.103.247612"), or one per box
 # with the boxes' walls gone ("0 0 1 1 0 3 2 4 7 6 1 2"); or the nine of an old identity card.
-_ID_AS_PRINTED = re.compile(r"(?<![\d/.-])(\d(?:[ .]?\d){11}|\d{9})(?![\d/])")
+_ID_AS_PRINTED = re.compile(r"(?<![\d/.-])(?<!\d[ .])(\d(?:[ .]?\d){11}|\d(?:[ .]?\d){8}(?![ .]?\d))(?![\d/])")
 
 
 _DIGIT_BOXES = re.compile(r"[\[\]|T]")
@@ -357,10 +369,18 @@ class _Reader:
         if reading is None:
             return
         value, quality = reading
+        if spec.kind in _SHAPED_KINDS | {"sex"} and quality < 1.0 and self._holds_label(raw):
+            return  # a table's header beside the label ("Giới tính | Số định danh cá nhân"), not a value
         if spec.kind == "name":
             value, quality = _consensus_marks(value, quality, self.every_line)
             value, quality = _repair_family_name(value, quality, self.catalogue)
         self.found[spec.name] = FieldValue(value, round(confidence * quality, 3), self.number, self._box(page, where))
+
+    def _holds_label(self, raw: str) -> bool:
+        """Whether a reading holds another label of the form: it was read past its own value."""
+        labels = self.label_sets[self.section]
+        parts = [p for p in re.split(r"[|:]", raw) if p.strip()]
+        return any(labels.match(p) is not None or labels.is_label(p) for p in parts)
 
     @staticmethod
     def _box(page: PageInput, where: Cell) -> tuple[float, float, float, float] | None:
@@ -536,12 +556,24 @@ def _overlap(a: Cell, b: Cell) -> float:
     return min(a.right, b.right) - max(a.left, b.left)
 
 
-_BLANK_WORDS = re.compile(r"\((?:nếu có|neu co|nếu có\)|ghi rõ[^)]*)\)", re.IGNORECASE)
+# The form's own hints in brackets: "(nếu có)", "(ghi rõ …)", "(ghi họ tên bằng chữ in hoa)", "(kê khai …)",
+# "(bằng chữ)", "(đối với …)", "(trường hợp …)"; what a resident writes never starts that way.
+# Matched on folded text (OCR reads "(ghỉ họ tên băng chư …)"); a hint at the very start may have lost its "(".
+_BLANK_WORDS = re.compile(
+    r"(?:\(|^\W*(?=ghi\s+(?:ro|ho|bang)))\s*(?:neu\s+c|ghi\b|ke\s+khai|bang\s+chu|doi\s+voi|truong\s+hop|danh\s+cho)[^):]*\)?"
+)
 
 
 def _blank_words(raw: str) -> str:
     """A value with the form's own hints taken out: "(nếu có)" is print, not an answer."""
-    return _BLANK_WORDS.sub(" ", raw)
+    folded = fold(raw.lower())  # one character per character: positions carry over
+    if len(folded) != len(raw):
+        return raw
+    out, last = [], 0
+    for m in _BLANK_WORDS.finditer(folded):
+        out += [raw[last : m.start()], " "]
+        last = m.end()
+    return "".join(out) + raw[last:]
 
 
 _LEADER_RUN = re.compile(r"[.…_]{3,}")
@@ -612,10 +644,50 @@ def extract_fields(
     }
 
     reader = _Reader(specs, sections, label_sets, catalogue, [line for page in pages for line in split_lines(page.text)])
-    for page in _form_pages(pages, catalogue):
+    form_pages = _form_pages(pages, catalogue)
+    for page in form_pages:
         reader.read_page(page, next(i for i, p in enumerate(pages, 1) if p is page))
     found = reader.found
+    if any(s.name == "applicant_id" and not s.same_as for s in specs) and not _has_value(found, "applicant_id"):
+        beside = _id_beside_name(pages, form_pages, found.get("applicant_name"))
+        if beside is not None:
+            found["applicant_id"] = beside
     for spec in specs:
         if spec.same_as and spec.same_as in found:
             found[spec.name] = found[spec.same_as]
     return found
+
+
+def _has_value(found: dict[str, FieldValue], name: str) -> bool:
+    value = found.get(name)
+    return value is not None and bool(value.value)
+
+
+#: How much less sure an ID read off an attachment is than one written on the form's own line.
+ATTACHMENT_ID_FACTOR = 0.9
+
+
+def _id_beside_name(pages: Sequence[PageInput], form_pages: Sequence[PageInput], name: FieldValue | None) -> FieldValue | None:
+    """The applicant's ID printed on an attachment on the line that names them.
+
+    Older forms (the building permit application of Nghị định 15/2021) have no
+    ID line: the official reads it off the copy attached ("Ông: NGUYỄN VĂN A,
+    sinh năm 1980, CCCD số: 001080012345" on a land certificate). Taken only
+    where the name the form gives is on the same line, so that a child's or a
+    seller's number is never taken for the applicant's.
+    """
+    if name is None or len(name.value.split()) < 2:
+        return None
+    wanted = fold_key(name.value)
+    for number, page in enumerate(pages, 1):
+        if any(page is p for p in form_pages):
+            continue
+        for line in split_lines(page.text):
+            key = fold_key(line)
+            if wanted not in key and fuzz.partial_ratio(wanted, key) < 92:
+                continue
+            printed = {re.sub(r"\D", "", m) for m in _ID_AS_PRINTED.findall(line)}
+            if len(printed) == 1:
+                value = printed.pop()
+                return FieldValue(value, round(page.confidence / 100 * ATTACHMENT_ID_FACTOR, 3), number, None)
+    return None

@@ -19,7 +19,7 @@ from domain.text import clean_line, fold, fold_key
 
 LABEL_MIN_SCORE = 85.0  # label part before the colon vs. a known label
 PREFIX_MIN_SCORE = 90.0  # no colon: the label must open the line this well
-_NUMBERING = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|\(\d{1,2}\)|[a-zđ][)]|[-–•*+])\s*", re.IGNORECASE)
+_NUMBERING = re.compile(r"^\s*(?:\(?\d{1,2}[.,)]|\(\d{1,2}\)|[a-zđ][)]|[-–•*+])\s*", re.IGNORECASE)
 _BRACKETS = re.compile(r"\([^)]*\)")
 _LEADERS = re.compile(r"(?:\s*[.…_]{2,}\s*)+")
 
@@ -59,11 +59,27 @@ class LabelSet:
         body = _NUMBERING.sub("", line, count=1)
         colon = body.find(":")
         if colon > 0:
-            found = self._match_key(body[:colon])
+            found = self._match_key(body[:colon]) or self._match_after_specks(body[:colon])
             if found:
                 key, score = found
                 return LabelledLine(key, score, strip_value(body[colon + 1 :]))
         return self._match_prefix(body)
+
+    def _match_after_specks(self, head: str) -> tuple[str, float] | None:
+        """A label after specks OCR read from a leader's dots ("220 0n uc 3. Giới tính: Nữ").
+
+        Only when what comes before holds no word of three letters or more:
+        the end of a sentence before a colon is not a speck.
+        """
+        words = head.split()
+        for k in range(min(8, len(words) - 1), 0, -1):
+            junk = " ".join(words[:-k])
+            if len(junk) > 16 or re.search(r"[^\W\d_]{3,}", junk):
+                continue
+            found = self._match_key(_NUMBERING.sub("", " ".join(words[-k:]), count=1))
+            if found:
+                return found
+        return None
 
     def is_label(self, printed: str) -> bool:
         """Whether the text is, as a whole, one of the labels (no value after it)."""

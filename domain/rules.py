@@ -12,7 +12,9 @@ from datetime import date, datetime
 from typing import Callable, Mapping, Sequence
 
 from domain.catalogue import Catalogue
-from domain.catalogue_schema import BusinessNameRule, FieldSpec, MinAgeRule, NotBeforeRule, Procedure, RegisteredWithinRule, Rule
+from domain.catalogue_schema import (
+    BusinessNameRule, FieldSpec, MinAgeRule, NotBeforeRule, Procedure, RegisteredWithinRule, Rule, SameValueRule,
+)
 from domain.deadlines import local_time
 from domain.model import Classification, FieldValue, PageInput, Problem, Severity
 from domain.text import fold_key
@@ -125,6 +127,24 @@ def _not_before(check: _Check, rule: NotBeforeRule) -> Problem | None:
     return check.problem(rule.code, spec, *confidences, value=later, other=earlier)
 
 
+def _same_value(check: _Check, rule: SameValueRule) -> Problem | None:
+    """One person's number written twice (the applicant who is the head of household) read two ways.
+
+    Never a rejection: the paper may be right and one reading wrong, so an
+    official compares. Only where both were read and the third field says so.
+    """
+    when, one, two = (check.fields.get(n) for n in (rule.when, rule.field, rule.other))
+    if when is None or one is None or two is None or not one.value or not two.value:
+        return None
+    if fold_key(when.value) not in {fold_key(x) for x in rule.is_} or one.value == two.value:
+        return None
+    spec, other, cond = (check.procedure.field(n) for n in (rule.field, rule.other, rule.when))
+    return check.catalogue.problem(
+        rule.code, field=spec.name, severity="review", field_title=spec.title,
+        other_title=other.title, when_title=cond.title, when=when.value,
+    )
+
+
 def _business_name(check: _Check, rule: BusinessNameRule) -> Problem | None:
     """Nghị định 168/2025: "Hộ kinh doanh" + a distinct name, never "công ty"/"doanh nghiệp"."""
     value = check.fields.get(rule.field)
@@ -152,6 +172,7 @@ _RULES: dict[type, Callable[[_Check, Rule], Problem | None]] = {
     MinAgeRule: _min_age,
     RegisteredWithinRule: _registered_within,
     NotBeforeRule: _not_before,
+    SameValueRule: _same_value,
     BusinessNameRule: _business_name,
 }
 

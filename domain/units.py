@@ -96,8 +96,8 @@ class OldUnit:
 
 # "phường X", "xã X", "P. X", "đặc khu X" up to a delimiter, in folded text.
 _UNIT_PHRASE = re.compile(r"(?<![a-z0-9])([a-z]{1,6}(?: khu)?)\s*\.?\s+([^,;()\n\t]+)")
-_PHRASE_END = re.compile(
-    r"\s(?:-\s)?(?:thanh pho|tp|quan|huyen|tinh|thi xa|thi tran|ha noi|so|so nha|thon|ap|to|ngo|ngach|duong|pho)\b.*$"
+_PHRASE_END_WORD = re.compile(
+    r"\s(?:-\s)?(?:thanh pho|tp|quan|huyen|tinh|thi xa|thi tran|ha noi|so nha|so|thon|ap|to|ngo|ngach|duong|pho)\b"
 )
 _KIND_OF = {"phuong": "phường", "p": "phường", "xa": "xã", "x": "xã", "dac khu": "đặc khu"}
 _OLD_MARKERS = re.compile(r"(?<![a-z0-9])(quan|huyen|thi xa|thi tran|q|h)\s*\.?\s+\w")
@@ -112,6 +112,28 @@ def _kind_word(word: str) -> str | None:
     return None
 
 
+def _cut_at_end(phrase: str) -> str:
+    """A unit's name, up to the first word that ends it ("so 12", "quan ...", "ha noi").
+
+    A word that ends a name may also be one of a name's own words ("Yên Sở",
+    "Chương Dương", "Phố Hiến"): it is a cut only where the words up to it
+    are no unit's name, new or old.
+    """
+    known = _known_names()
+    for m in _PHRASE_END_WORD.finditer(phrase):
+        if phrase[: m.end()].replace(" ", "") not in known:
+            return phrase[: m.start()]
+    return phrase
+
+
+@cache
+def _known_names() -> frozenset[str]:
+    """Every unit's name, folded without spaces: the new list and the old wards and communes."""
+    new = {fold_key(u.name).replace(" ", "") for u in official_units().units}
+    old = {re.sub(r"^(phuong|xa|thitran)", "", key) for key in _old_units().ward_keys()}
+    return frozenset(new | old)
+
+
 def unit_phrases(text: str) -> list[tuple[str, str]]:
     """Each "phường X" / "xã X" named in ``text``: (kind, X as written)."""
     clean = squash(nfc(text))
@@ -123,14 +145,22 @@ def unit_phrases(text: str) -> list[tuple[str, str]]:
         kind = _kind_word(m.group(1))
         if kind is None:
             continue
-        name = _PHRASE_END.sub("", m.group(2))
+        name = _cut_at_end(m.group(2))
         if kind == "xã" and name.startswith("hoi chu nghia"):
             continue  # "Cộng hòa xã hội chủ nghĩa", not a commune
         stripped = name.strip(" .-`'")
         if stripped:
             start = m.start(2) + (len(name) - len(name.lstrip(" .-`'")))
             found.append((kind, clean[start : start + len(stripped)]))
+            if name == m.group(2) and (torn := _TORN_AT_COMMA.match(folded, m.end(2))):
+                # OCR put a comma inside the name ("phường Đống, Đạ, TP. Hà Nội"): the name with its
+                # last word, tried after the name as read.
+                found.append((kind, f"{clean[start : start + len(stripped)]} {clean[torn.start(1) : torn.end(1)]}"))
     return found
+
+
+# One short word alone between two commas after a unit's name, before the province or the end.
+_TORN_AT_COMMA = re.compile(r",\s*([a-z]{1,7})\s*(?=,|\.|$|\s(?:tp|thanh pho|ha noi|tinh)\b)")
 
 
 class AdminUnits:
@@ -267,6 +297,10 @@ class _OldUnits:
         self._by_ward: dict[str, list[str]] = {}
         for old in [*self._whole, *self._split]:
             self._by_ward.setdefault(old.rsplit("_", 1)[-1], []).append(old)
+
+    def ward_keys(self) -> list[str]:
+        """The old units' own keys ("phuonghadinh"), one per name."""
+        return list(self._by_ward)
 
     def by_name(self, kind: str, name: str, provinces: Sequence[Province], units: AdminUnits) -> OldUnit | None:
         """The old unit of this exact name in these (new) provinces, when there is exactly one."""

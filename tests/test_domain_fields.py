@@ -288,3 +288,25 @@ def test_an_address_wrapped_at_the_margin_is_read_whole(catalogue) -> None:
 def test_a_short_line_after_a_short_value_is_not_a_continuation(catalogue) -> None:
     values = _values("khai-sinh", BIRTH + "Người yêu cầu\n", catalogue)
     assert values["birth_place"] == "Bệnh viện Phụ sản Hà Nội"
+
+
+def test_the_forms_hint_in_brackets_is_not_the_value() -> None:
+    text = ("ĐƠN ĐĂNG KÝ HỘ KINH DOANH\nKính gửi: Phòng Kinh tế phường Hà Đông\n"
+            "Tôi là (ghi họ tên bằng chữ in hoa): TRẦN THU HÀ\nSố định danh cá nhân: 001190012345\n")
+    fields = extract_fields("ho-kinh-doanh", [PageInput(text)], default_catalogue())
+    assert fields["applicant_name"].value.casefold() == "trần thu hà"
+
+
+def test_an_older_form_without_an_id_line_takes_the_id_beside_the_name_on_an_attachment() -> None:
+    form = ("ĐƠN ĐỀ NGHỊ CẤP GIẤY PHÉP XÂY DỰNG\nKính gửi: UBND xã Sóc Sơn\n"
+            "- Tên chủ đầu tư (tên chủ hộ): LÊ VĂN TÁM\n- Địa chỉ liên hệ: thôn Đông, xã Sóc Sơn, Hà Nội\n")
+    land = ("GIẤY CHỨNG NHẬN\nQUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC GẮN LIỀN VỚI ĐẤT\n"
+            "Bà: NGUYỄN THỊ NĂM, sinh năm 1975, CCCD số: 001175000111\n"
+            "Ông: LÊ VĂN TÁM, sinh năm 1970, CCCD số: 001070012345\n")
+    fields = extract_fields("giay-phep-xay-dung", [PageInput(form), PageInput(land)], default_catalogue())
+    assert fields["applicant_id"].value == "001070012345" and fields["applicant_id"].page == 2
+    assert fields["applicant_id"].confidence < 1.0
+    # Nobody of that name on the attachment: nothing is taken.
+    other = land.replace("LÊ VĂN TÁM", "PHẠM VĂN BA")
+    fields = extract_fields("giay-phep-xay-dung", [PageInput(form), PageInput(other)], default_catalogue())
+    assert not fields.get("applicant_id") or not fields["applicant_id"].value

@@ -138,3 +138,24 @@ def test_a_split_old_ward_needs_a_person_where_the_place_binds(catalogue) -> Non
     routing = _route(catalogue, "tam-tru", "Kính gửi: Công an phường Hạ Đình, quận Thanh Xuân",
                      residence_address="số 3 ngõ 5, phường Thanh Liệt, Hà Nội")
     assert (routing.office, routing.commune) == ("cong-an", "phuong-thanh-liet")
+
+
+@pytest.mark.parametrize(
+    ("addressee", "commune"),
+    [
+        ("Ủy ban nhân dân phường Yên Sở.", "phuong-yen-so"),  # "Sở" also begins "số 12": not a cut here
+        ("Ủy ban nhân dân phường Dương Nội, thành phố Hà Nội", "phuong-duong-noi"),
+        ("Ủy ban nhân dân phường Dương Nội thành phố Hà Nội", "phuong-duong-noi"),
+        ("Ủy ban nhân dân phường Yên Sở số 12 ngõ 5", "phuong-yen-so"),
+    ],
+)
+def test_a_name_holding_a_word_that_ends_addresses(catalogue, addressee, commune) -> None:
+    """92 units' names hold a word that also ends a name in an address ("số", "đường", "phố", "quận")."""
+    routing = _route(catalogue, "khai-sinh", f"TỜ KHAI\nKính gửi: {addressee}\nHọ tên: A")
+    assert (routing.office, routing.commune, routing.problems) == ("ubnd-van-phong", commune, ())
+
+
+def test_an_old_ward_whose_name_ends_with_such_a_word_is_converted(catalogue) -> None:
+    routing = _route(catalogue, "khai-sinh", "TỜ KHAI\nKính gửi: Ủy ban nhân dân phường Chương Dương, thành phố Hà Nội")
+    assert (routing.office, routing.commune) == ("ubnd-van-phong", "phuong-hong-ha")
+    assert [p.code for p in routing.problems] == ["dia-chi-cu-da-chuyen-doi"]

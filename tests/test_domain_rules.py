@@ -266,3 +266,23 @@ def test_a_blank_read_clearly_is_a_review_not_a_rejection(catalogue) -> None:
     fields["birth_place"] = FieldValue("", 0.6)
     problems = _check(catalogue, "khai-sinh", fields, kinds=("form", "giay-chung-sinh"), confidence=60.0)
     assert problems[0].severity == "review"
+
+
+def test_the_head_of_household_whose_two_numbers_read_differently_goes_to_review() -> None:
+    """CT01: an applicant who is the head writes the number twice; two readings that differ are OCR's doubt."""
+    from domain.assess import assess
+    from domain.catalogue_loading import default_catalogue
+    from datetime import datetime, timezone
+
+    form = ("TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ\nKính gửi: Công an phường Hoàn Kiếm\n"
+            "1. Họ, chữ đệm và tên: NGUYỄN MỸ DUYÊN\n2. Ngày, tháng, năm sinh: 05/12/1995\n3. Giới tính: Nữ\n"
+            "4. Số định danh cá nhân: 024195593594\n7. Họ, chữ đệm và tên chủ hộ: NGUYỄN MỸ DUYÊN\n"
+            "8. Mối quan hệ với chủ hộ: Chủ hộ\n9. Số định danh cá nhân của chủ hộ: {head}\n"
+            "10. Nội dung đề nghị: Đăng ký thường trú tại số 1 phố Hàng Bạc, phường Hoàn Kiếm\n")
+    contract = "HỢP ĐỒNG THUÊ NHÀ Ở\nBên cho thuê: ..."
+    when = datetime(2026, 3, 5, 3, tzinfo=timezone.utc)
+    differ = assess([PageInput(form.format(head="024195599594")), PageInput(contract)], default_catalogue(), when)
+    assert "so-dinh-danh-khong-khop" in [p.code for p in differ.problems] and differ.status == "needs_review"
+    assert "024195" not in " ".join(p.message for p in differ.problems)
+    agree = assess([PageInput(form.format(head="024195593594")), PageInput(contract)], default_catalogue(), when)
+    assert "so-dinh-danh-khong-khop" not in [p.code for p in agree.problems]

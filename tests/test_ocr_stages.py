@@ -150,3 +150,43 @@ def test_bold_capitals_are_not_taken_for_rules() -> None:
     page = preprocess.unline(PageImage(1, pixels, 300))
 
     assert page.notes["unlined"] == 0 and np.array_equal(page.pixels, pixels)
+
+
+def test_typed_dotted_leaders_are_erased_and_the_words_before_them_read() -> None:
+    """Leaders typed as full stops (0.06 in apart, too far to bridge as a rule) made Tesseract read garbage."""
+    from PIL import ImageDraw, ImageFont
+
+    face = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 50)
+    picture = Image.new("L", (2480, 700), 255)
+    draw = ImageDraw.Draw(picture)
+    lines = ["Kính gửi: Ủy ban nhân dân xã Hưng Đạo", "Họ, chữ đệm, tên người yêu cầu: Lê Thanh Linh",
+             "Ngày, tháng, năm sinh: 29/11/1999"]
+    for i, line in enumerate(lines):
+        y = 80 + 110 * i
+        draw.text((200, y), line, font=face, fill=10)
+        end = 200 + draw.textlength(line, font=face) + 20
+        while end < 2300:
+            draw.text((end, y), ".", font=face, fill=10)
+            end += 18
+    picture = scanned(picture, blur=0.6, noise=4, paper=242)
+
+    (page,) = read_document(_png(picture), OPTIONS).pages
+
+    assert page.quality["leaders"] >= 3
+    read = [line for line in page.text.splitlines() if line.strip()]
+    assert read[: len(lines)] == lines
+
+
+def test_a_short_ellipsis_is_text_and_stays() -> None:
+    from ocr import preprocess
+    from ocr.page import PageImage
+    from PIL import ImageDraw, ImageFont
+
+    face = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 50)
+    picture = Image.new("L", (2480, 300), 255)
+    ImageDraw.Draw(picture).text((200, 100), "Nơi cư trú: thôn Đông..., xã Sóc Sơn", font=face, fill=10)
+    pixels = np.asarray(picture)
+
+    page = preprocess.unline(PageImage(1, pixels, 300))
+
+    assert page.notes["leaders"] == 0 and np.array_equal(page.pixels, pixels)
