@@ -67,7 +67,31 @@ def mailbox() -> Iterator[tuple[Mailbox, int]]:
 
 
 @pytest.fixture(scope="module")
-def portal(prefect_server, module_settings, module_store, mailbox) -> Iterator[SimpleNamespace]:  # type: ignore[no-untyped-def]
+def gateway() -> Iterator[tuple[list[dict[str, Any]], str]]:
+    """A stand-in for the ward's SMS/Zalo gateway: a real HTTP server that keeps each JSON body posted to it."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    received: list[dict[str, Any]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield received, f"http://127.0.0.1:{server.server_port}/sms"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def portal(prefect_server, module_settings, module_store, mailbox, gateway) -> Iterator[SimpleNamespace]:  # type: ignore[no-untyped-def]
     import uvicorn
 
     from hoso.stack import free_port, wait_for_port
@@ -78,14 +102,14 @@ def portal(prefect_server, module_settings, module_store, mailbox) -> Iterator[S
     port = free_port()
     settings = module_settings.model_copy(update={
         "smtp_host": "127.0.0.1", "smtp_port": smtp_port, "max_file_bytes": 3 * 1024 * 1024,
-        "portal_lookup_attempts": 4, "portal_port": port, "portal_notify_interval_s": 0.5,
+        "portal_lookup_attempts": 4, "portal_port": port, "portal_notify_interval_s": 0.5, "notify_webhook": gateway[1],
     })
     built = build(settings)
     server = uvicorn.Server(uvicorn.Config(create_app(built), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     wait_for_port(port, 30)
-    yield SimpleNamespace(url=f"http://127.0.0.1:{port}", built=built, settings=settings, mailbox=box, store=module_store)
+    yield SimpleNamespace(url=f"http://127.0.0.1:{port}", built=built, settings=settings, mailbox=box, store=module_store, texts=gateway[0])
     server.should_exit = True
     thread.join(30)
 
@@ -307,7 +331,10 @@ def test_a_blurred_photo_is_asked_again_before_the_resident_leaves(portal, brows
     accessible(browser, "kiểm tra ảnh")
     browser.find_element(By.ID, "to-khai").send_keys(str(papers.form))  # retaken
     submit(browser, "button[value=kiem-tra]")
-    assert receipt_of(browser)["ma-ho-so"]
+    receipt = receipt_of(browser)
+    # The phone number given gets the receipt through the SMS/Zalo gateway's webhook.
+    text = next(t for t in portal.texts if t["receipt"] == receipt["ma-ho-so"])
+    assert text["to"] == "0912345678" and text["channel"] == "sms" and receipt["ma-pin"] in text["text"]
 
 
 def test_an_oversized_or_non_document_upload_is_refused_and_nothing_is_stored(portal, browser, papers) -> None:  # type: ignore[no-untyped-def]
