@@ -226,7 +226,7 @@ def _view(session: Session, catalogue: Catalogue, filing: ResidentFiling, dossie
     waiting = filings.open_request(session, dossier.id)
     today = today_in_vietnam()
     days_left = (promised - today).days
-    settled = dossier.status in {"done", "rejected", "quarantined"}
+    settled = dossier.status in {"done", "returned", "rejected", "quarantined", "duplicate"}
     supplement = None
     if waiting is not None:
         supplement = Supplement(waiting.id, tuple((i["name"], i.get("reason", "")) for i in waiting.items), local_time(repository.as_utc(waiting.requested_at)))

@@ -315,6 +315,11 @@ def test_a_resident_files_two_papers_from_a_phone_and_follows_them_to_done(porta
     assert browser.find_element(By.ID, "trang-thai").text.startswith("Đã xử lý xong")
     assert "Đã xử lý xong" in browser.find_element(By.ID, "qua-trinh").text
     portal.mailbox.wait_for("dan@example.vn", "Đã xử lý xong")  # each change is told
+    handed = CliRunner().invoke(app, ["office", "returned", routed["id"], "--by", "cán bộ một cửa"])
+    assert handed.exit_code == 0, handed.output
+    look_up(browser, portal.url, code, pin)
+    assert browser.find_element(By.ID, "trang-thai").text.startswith("Đã trả kết quả")
+    assert "Đã trả kết quả" in browser.find_element(By.ID, "qua-trinh").text
 
 
 def test_a_blurred_photo_is_asked_again_before_the_resident_leaves(portal, browser, papers) -> None:  # type: ignore[no-untyped-def]
