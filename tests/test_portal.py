@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import io
 import json
 import os
 import random
