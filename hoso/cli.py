@@ -47,6 +47,7 @@ def up() -> None:
     ready_store(settings)
     ready_database(settings)
     console.print(f"Giao diện Prefect: http://127.0.0.1:{settings.prefect_port}")
+    console.print(f"Cổng dịch vụ công cho người dân: {settings.portal_url}")
 
 
 def _apply_automations(settings: Settings) -> None:
@@ -87,6 +88,7 @@ def status() -> None:
     console.print(f"Giao diện Prefect: http://127.0.0.1:{settings.prefect_port} (đăng nhập bằng chuỗi xác thực trong HOSO_HOME/secrets/stack.json)")
     for warning in stack.exposure_warnings(settings):
         console.print(f"[red]⚠ {warning}[/]")
+    console.print(f"Cổng dịch vụ công cho người dân: {settings.portal_url}")
 
 
 @app.command()
@@ -288,12 +290,14 @@ def demo(
         rows = [repository.as_json(d) for d in repository.list_all(session) if d.source in sources]
     console.print(summary_table(rows))
     console.print(f"Xem các lượt chạy trong giao diện Prefect: http://127.0.0.1:{settings.prefect_port}/runs")
+    console.print(f"Người dân nộp và tra cứu hồ sơ tại cổng dịch vụ công: {settings.portal_url}")
 
 
 app.add_typer(__import__("hoso.cli_events", fromlist=["app"]).app, name="events")
 app.add_typer(__import__("hoso.cli_office", fromlist=["app"]).app, name="office")
 app.add_typer(__import__("hoso.cli_station", fromlist=["app"]).app, name="station")
 app.add_typer(__import__("hoso.cli_db", fromlist=["app"]).app, name="db")
+app.add_typer(__import__("hoso.cli_portal", fromlist=["app"]).app, name="portal")
 
 
 from hoso.cli_bench import bench_app  # noqa: E402

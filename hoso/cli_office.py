@@ -124,6 +124,27 @@ def done(
     console.print(f"[green]✓[/] Hồ sơ {label}: {status_label('done')}, đã rời hàng chờ của {office_name}.")
 
 
+@app.command()
+def returned(
+    dossier: Annotated[str, typer.Argument(help="mã hồ sơ hoặc phần đầu đủ phân biệt của nó")],
+    by: Annotated[str | None, typer.Option(help="người trả kết quả (mặc định: tên đăng nhập)")] = None,
+) -> None:
+    """Ghi nhận đã trả kết quả cho công dân (sau `done`): trang tra cứu của người dân hiện «Đã trả kết quả»."""
+    from core.settings import get_settings
+    from hoso.cli_common import ready_database
+    from storage import repository
+    from storage.database import session_scope
+
+    with session_scope(ready_database(get_settings())) as session:
+        found = repository.get(session, dossier) or repository.find_by_prefix(session, dossier)
+        if found is None:
+            raise _fail(f"Không có hồ sơ «{dossier}» (hoặc mã rút gọn trùng nhiều hồ sơ).")
+        if not repository.hand_over(session, found, actor=by or _login_name()):
+            raise _fail(f"Hồ sơ {found.id[:8]} chưa giải quyết xong (trạng thái: {status_label(found.status)}); chạy `hoso office done` trước.")
+        label = found.receipt or found.id[:8]
+    console.print(f"[green]✓[/] Hồ sơ {label}: {status_label('returned')}.")
+
+
 def _login_name() -> str:
     try:
         return getpass.getuser()

@@ -190,7 +190,23 @@ def services(settings: Settings) -> list[Service]:
             PROJECT_DIR,
         )
     )
+    # The residents' portal: it writes the inbox and reads the records, like a scan station
+    # and `hoso show`; it is given no Prefect address (it never talks to the server).
+    parts.append(
+        Service(
+            "portal",
+            [_bin("hoso"), "portal", "serve", "--host", settings.portal_host, "--port", str(settings.portal_listen_port)],
+            settings.portal_listen_port,
+            {**hoso_env(settings), **portal_env(settings), "OMP_THREAD_LIMIT": "1"},
+            PROJECT_DIR,
+        )
+    )
     return parts
+
+
+def portal_env(settings: Settings) -> dict[str, str]:
+    """The portal's own settings, passed on from `hoso up`'s environment."""
+    return {k: v for k, v in os.environ.items() if k.startswith(("HOSO_PORTAL_", "HOSO_SMTP_", "HOSO_NOTIFY_", "HOSO_UNIT_CODE", "HOSO_MAX_FILE_BYTES", "HOSO_EXTRA_DAYS_OFF", "HOSO_SERVICE_AREA", "HOSO_CATALOGUE_DIR"))}
 
 
 def free_port() -> int:
@@ -363,6 +379,7 @@ PART_NAMES = {
     "s3": "máy chủ S3",
     "prefect-server": "máy chủ Prefect",
     "events": "bộ nhận sự kiện S3",
+    "portal": "cổng dịch vụ công cho người dân",
     "database": "cơ sở dữ liệu hồ sơ",
 }
 

@@ -151,3 +151,46 @@ class ReceiptCounter(Base):
     unit_code: Mapped[str] = mapped_column(String(64))
     day: Mapped[date] = mapped_column(Date)
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ResidentFiling(Base):
+    """A dossier a resident filed on the portal: how they follow it, and who filed it for whom.
+
+    The applicant (người yêu cầu) and the person filing (người nộp: the resident, or a
+    residential-group officer helping them) are kept apart. Only a hash of the lookup
+    PIN is kept; the contact is where the receipt and each status change are sent.
+    """
+
+    __tablename__ = "resident_filing"
+
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossier.id"), primary_key=True)
+    receipt: Mapped[str] = mapped_column(String(64), unique=True)
+    procedure: Mapped[str] = mapped_column(String(64))
+    commune: Mapped[str] = mapped_column(String(64))
+    pin_hash: Mapped[str] = mapped_column(String(256))
+    applicant_name: Mapped[str] = mapped_column(String(256))
+    filer_name: Mapped[str | None] = mapped_column(String(256))
+    filer_role: Mapped[str | None] = mapped_column(String(128))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    promised: Mapped[date] = mapped_column(Date)
+    notified_status: Mapped[str] = mapped_column(String(32), default="received")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SupplementRequest(Base):
+    """An official's one request for missing papers (Nghị định 61/2018, Điều 19: all at once, with reasons).
+
+    ``items`` is a list of ``{"name", "reason"}``; the days from ``requested_at`` to
+    ``answered_at`` are not counted towards the promised date.
+    """
+
+    __tablename__ = "supplement_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossier.id"), index=True)
+    items: Mapped[list[Any]] = mapped_column(default=list)
+    ground: Mapped[str] = mapped_column(Text, default="")
+    requested_by: Mapped[str] = mapped_column(String(128))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -21,7 +21,10 @@ from core.errors import ClaimLost
 from storage.models import Dossier, DossierFile, Handoff, Page, Problem, ReceiptCounter, StateChange, utcnow
 
 # "done": the office has settled the dossier (`hoso office done`); nothing runs it again.
-TERMINAL = frozenset({"routed", "needs_review", "rejected", "quarantined", "duplicate", "done"})
+# "awaiting_supplement": an official asked the resident for missing papers (storage/filings.py);
+# nothing runs it until they arrive.
+# "returned": the result was handed to the resident (`hoso office returned`), after "done".
+TERMINAL = frozenset({"routed", "needs_review", "rejected", "quarantined", "duplicate", "done", "awaiting_supplement", "returned"})
 
 
 def as_utc(value: datetime) -> datetime:
@@ -353,6 +356,14 @@ def settle(session: Session, dossier: Dossier, *, actor: str, reason: str = "") 
         handoff.closed_at = now
     set_status(session, dossier, "done", actor=actor, reason=reason or f"{handoffs[0].office}: đã giải quyết")
     return handoffs
+
+
+def hand_over(session: Session, dossier: Dossier, *, actor: str) -> bool:
+    """Record that the settled dossier's result was handed to the resident (``returned``); False unless it is ``done``."""
+    if dossier.status != "done":
+        return False
+    set_status(session, dossier, "returned", actor=actor, reason="đã trả kết quả cho công dân")
+    return True
 
 
 # --- What is still open, for the nightly report and the offices' daily lists ------------

@@ -27,10 +27,11 @@ from storage.objects import ObjectStore
 from storage.settling import Settlement, settle_dossier
 from tasks.handoff import hand_off
 from tasks.publish import DEFAULT_LINK_LIFETIME, archive_link, dossier_markdown
+from tasks import supplement
 from tasks.retry import IO_RETRIES
 from tasks.values import Outcome
 
-Decision = Literal["chuyển xử lý", "trả lại"]
+Decision = Literal["chuyển xử lý", "trả lại", "yêu cầu bổ sung"]
 
 
 class ReviewDecision(RunInput):
@@ -41,6 +42,7 @@ class ReviewDecision(RunInput):
     ly_do: str = pydantic.Field("", description="Lý do (bắt buộc khi trả lại)")
     applicant_name: str = pydantic.Field("", description="Sửa họ tên người yêu cầu (để trống: giữ nguyên)")
     applicant_id: str = pydantic.Field("", description="Sửa số định danh cá nhân (để trống: giữ nguyên)")
+    giay_to_bo_sung: str = pydantic.Field("", description="Khi yêu cầu bổ sung: mọi giấy tờ còn thiếu, mỗi dòng «tên giấy tờ — lý do» (lý do chung ghi ở Lý do)")
 
 
 def review_form(catalogue: Catalogue) -> type[ReviewDecision]:
@@ -95,10 +97,13 @@ def apply_review(
                 fields[name] = {"value": decision[name].strip(), "confidence": 1.0, "corrected_by": actor}
         dossier.fields = fields
         received_at = repository.as_utc(dossier.received_at)
+        if decision["quyet_dinh"] == supplement.REQUEST:  # tasks/supplement.py: the resident is asked, the dossier waits
+            return supplement.request_from_review(session, dossier, decision, actor)
+        days_off = supplement.days_off(session, dossier.id, extra_days_off)  # the days waited for a supplement do not count
         if decision["quyet_dinh"] == "trả lại":
             problem = catalogue.problem("can-bo-tra-lai", reason=decision.get("ly_do") or "không ghi lý do")
             repository.add_problem(dossier, problem.code, problem.message, problem.severity)
-            settled = verdict(dossier.procedure, [problem], received_at, catalogue, extra_days_off, status="rejected")
+            settled = verdict(dossier.procedure, [problem], received_at, catalogue, days_off, status="rejected")
             dossier.due = settled.due
             return Settlement(settled.status, decision.get("ly_do", ""))
         changed = [
@@ -111,13 +116,14 @@ def apply_review(
             if old != new
         ]
         dossier.procedure, dossier.office, dossier.commune = decision["thu_tuc"], decision["co_quan"], decision["xa_phuong"]
-        settled = verdict(dossier.procedure, [], received_at, catalogue, extra_days_off, status="routed")
+        settled = verdict(dossier.procedure, [], received_at, catalogue, days_off, status="routed")
         dossier.due = settled.due
         return Settlement(settled.status, "; ".join(changed) or "xác nhận kết quả của hoso")
 
     record = settle_dossier(db_url, dossier_id, owner, decide, actor=actor)
     assert record is not None
-    hand_off(store, db_url, catalogue, Outcome.of(record))
+    if record["status"] != "awaiting_supplement":
+        hand_off(store, db_url, catalogue, Outcome.of(record))
     return record["status"]
 
 

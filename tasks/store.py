@@ -17,6 +17,7 @@ from storage.layout import derived_key
 from storage.models import Dossier
 from storage.objects import ObjectStore
 from storage.settling import NewAssessment, ObjectWrite, Settlement, settle_dossier
+from tasks import supplement
 from tasks.retry import IO_RETRIES
 from tasks.values import DossierText, Outcome, StoreContext
 
@@ -62,7 +63,8 @@ def store_assessment(
 
     def decide(session: Session, dossier: Dossier) -> Settlement:
         received_at = repository.as_utc(dossier.received_at)
-        settled = verdict(classification.procedure, all_problems, received_at, catalogue, ctx.extra_days_off)
+        days_off = supplement.days_off(session, dossier.id, ctx.extra_days_off)  # the days waited for a supplement do not count
+        settled = verdict(classification.procedure, all_problems, received_at, catalogue, days_off)
         if dossier.receipt is None:
             day = local_time(received_at).date()
             dossier.receipt = receipt_code(ctx.unit_code, day, repository.next_receipt_sequence(session, ctx.unit_code, day))

@@ -222,6 +222,7 @@ def stack_environment(home: Path, **extra: str) -> dict[str, str]:
         "HOSO_S3_ENDPOINT": f"127.0.0.1:{s3_port}",
         "HOSO_WEED_BASE_PORT": str(base),
         "HOSO_EVENTS_PORT": str(_free_port()),
+        "HOSO_PORTAL_PORT": str(_free_port()),
         **extra,
     }
 

@@ -66,10 +66,16 @@ def quiet_interval_intake(env: dict[str, str]) -> None:
 
 def test_status_shows_every_part_running(stack_env) -> None:
     out = hoso(stack_env, "status")
-    for part in ("s3", "prefect-server", "worker"):
+    for part in ("s3", "prefect-server", "worker", "portal"):
         line = next(l for l in out.splitlines() if part in l)
         assert "chạy" in line, out
     assert f"http://127.0.0.1:{stack_env['HOSO_PREFECT_PORT']}" in out
+    portal = f"http://127.0.0.1:{stack_env['HOSO_PORTAL_PORT']}"
+    assert f"Cổng dịch vụ công cho người dân: {portal}" in out
+    import httpx
+
+    page = httpx.get(portal + "/", timeout=30)  # the residents' portal answers, in Vietnamese, with its procedures
+    assert page.status_code == 200 and "Đăng ký khai sinh" in page.text and 'lang="vi"' in page.text
 
 
 def test_the_prefect_api_refuses_whoever_has_not_the_auth_string(stack_env) -> None:
