@@ -695,5 +695,13 @@ def _id_beside_name(pages: Sequence[PageInput], form_pages: Sequence[PageInput],
             printed = {re.sub(r"\D", "", m) for m in _ID_AS_PRINTED.findall(line)}
             if len(printed) == 1:
                 value = printed.pop()
-                return FieldValue(value, round(page.confidence / 100 * ATTACHMENT_ID_FACTOR, 3), number, None)
+                confidence = page.confidence / 100 * ATTACHMENT_ID_FACTOR
+                born = _BORN_IN.search(fold(line.lower()))
+                if born and len(value) == 12 and value[4:6] != born.group(1)[2:]:
+                    # The line's own birth year and the number's year digits disagree: an official looks.
+                    confidence = min(confidence, 0.5)
+                return FieldValue(value, round(confidence, 3), number, None)
     return None
+
+
+_BORN_IN = re.compile(r"sinh\s+(?:nam|ngay\s+\d{1,2}\s*/\s*\d{1,2}\s*/)\s*(\d{4})")

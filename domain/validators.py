@@ -118,6 +118,10 @@ _WORDED_DATE = re.compile(
     r"ng\w{1,3}\s*(\d{1,2})\s*[,.]?\s*th\w{2,4}\s*(\d{1,2})\s*[,.]?\s*n\w{1,3}\s*(\d{4})(?!\d)"
 )
 _COMPACT_DATE = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{4})(?!\d)")
+_SLASH_READ_AS_DIGIT = (
+    re.compile(r"(?<!\d)(\d{2})\s*/\s*(\d{2})[17](\d{4})(?!\d)"),
+    re.compile(r"(?<!\d)(\d{2})[17](\d{2})\s*/\s*(\d{4})(?!\d)"),
+)
 
 
 def find_date(text: str) -> tuple[int, int, int] | None:
@@ -128,6 +132,13 @@ def find_date(text: str) -> tuple[int, int, int] | None:
     if not found:
         m = _COMPACT_DATE.search(folded)  # ddmmyyyy, as in the CCCD QR payload
         found = [m] if m else []
+    if not found:
+        # One slash read as a digit ("27/0672003", "2770/2003"): the only reading that is a date.
+        for pattern in _SLASH_READ_AS_DIGIT:
+            m = pattern.search(folded)
+            if m and 1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 12:
+                found = [m]
+                break
     if not found:
         return None
     first = min(found, key=lambda m: m.start())

@@ -310,3 +310,10 @@ def test_an_older_form_without_an_id_line_takes_the_id_beside_the_name_on_an_att
     other = land.replace("LÊ VĂN TÁM", "PHẠM VĂN BA")
     fields = extract_fields("giay-phep-xay-dung", [PageInput(form), PageInput(other)], default_catalogue())
     assert not fields.get("applicant_id") or not fields["applicant_id"].value
+
+
+def test_an_attachment_id_whose_year_digits_disagree_with_the_birth_year_beside_it_is_doubtful() -> None:
+    form = ("ĐƠN ĐỀ NGHỊ CẤP GIẤY PHÉP XÂY DỰNG\nKính gửi: UBND xã Sóc Sơn\n- Tên chủ đầu tư (tên chủ hộ): LÊ VĂN TÁM\n")
+    land = "GIẤY CHỨNG NHẬN\nÔng: LÊ VĂN TÁM, sinh năm 1970, CCCD số: 001073012345\n"
+    fields = extract_fields("giay-phep-xay-dung", [PageInput(form), PageInput(land)], default_catalogue())
+    assert fields["applicant_id"].value == "001073012345" and fields["applicant_id"].confidence <= 0.5

@@ -175,3 +175,10 @@ def test_amount_and_phone() -> None:
     assert phone("0912 345 678") == "0912345678"
     assert phone("+84 912 345 678") == "0912345678"
     assert _code(lambda: phone("12345")) == "so-dien-thoai-sai"
+
+
+def test_a_slash_read_as_a_digit_still_gives_the_date() -> None:
+    from domain.validators import find_date
+
+    assert find_date("27/0672003") == (27, 6, 2003)
+    assert find_date("27/1372003") is None  # no month 13: not a date
