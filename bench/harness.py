@@ -167,9 +167,10 @@ def run_worker(settings: Settings, expected: int, concurrency: int, sample_every
 def _client(settings: Settings) -> Iterator[Any]:
     """A synchronous Prefect client for the server these settings name."""
     from prefect.client.orchestration import get_client
-    from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}), get_client(sync_client=True) as client:
+    from hoso.cli_common import on_stack_prefect
+
+    with on_stack_prefect(settings), get_client(sync_client=True) as client:
         yield client
 
 
@@ -234,8 +235,8 @@ def fresh_prefect_server(settings: Settings, database: str) -> Iterator[Settings
     Yields the settings that point at it (own home and port); the S3 server stays the stack's.
     """
     from hoso.orchestration import ensure_ocr_limit
+    from hoso.cli_common import on_stack_prefect
     from hoso.postgres import PostgresServer
-    from prefect.settings import PREFECT_API_URL, temporary_settings
 
     if database not in PREFECT_DATABASES:
         raise ValueError(f"unknown Prefect database {database!r}; one of {PREFECT_DATABASES}")
@@ -249,7 +250,7 @@ def fresh_prefect_server(settings: Settings, database: str) -> Iterator[Settings
             run = run.model_copy(update={"prefect_database_url": SecretStr(url)})
         try:
             stack.start(run, stack.prefect_server(run), timeout_s=180)
-            with temporary_settings({PREFECT_API_URL: run.prefect_api_url}):
+            with on_stack_prefect(run):
                 ensure_ocr_limit(run.ocr_workers)  # as `hoso up` does for the stack's server
         except BaseException:
             log = home / "logs" / "prefect-server.log"

@@ -51,6 +51,20 @@ class Settings(BaseSettings):
         description="seals dossier sources in Prefect parameters and events; defaults to the S3 secret key",
     )
 
+    # Least privilege (README, Security): each part reads its own secrets from its own file
+    credentials_file: Path | None = Field(
+        None,
+        description="a JSON file (mode 0600) with this part's secrets, e.g. {\"s3_access_key\": …, \"s3_secret_key\": …}; "
+        "its values win over the variables. `hoso up` writes one per part, `hoso station add` one per station",
+    )
+    prefect_auth: SecretStr | None = Field(
+        None, description="the Prefect server's auth string (PREFECT_API_AUTH_STRING); `hoso up` makes one for its server"
+    )
+    migrations_database_url: str | None = Field(
+        None, description="the database login that may change the schema (PostgreSQL's migrations role); unset = database_url"
+    )
+    link_lifetime_h: float = Field(8.0, gt=0, le=168, description="how long a presigned link in an artifact stays valid")
+
     catalogue_dir: Path | None = Field(None, description="a catalogue folder to use instead of the packaged domain/data")
     service_area: str | None = Field(
         None, description="units this deployment serves: province codes or names, or 5-digit unit codes (default: communes.yaml)"
@@ -79,10 +93,26 @@ class Settings(BaseSettings):
         return value.expanduser().resolve()
 
     @model_validator(mode="after")
-    def _default_database(self) -> "Settings":
+    def _credentials_then_default_database(self) -> "Settings":
+        if self.credentials_file is not None:
+            self._load_credentials(self.credentials_file)
         if not self.database_url:
             self.database_url = f"sqlite:///{self.home / 'hoso.db'}"
         return self
+
+    def _load_credentials(self, path: Path) -> None:
+        """Take this part's secrets from its file (checked 0600 first); a key it does not know is an error, not ignored."""
+        from core.errors import ConfigError
+        from core.secrets import read_secret_json
+
+        data = read_secret_json(path)
+        unknown = set(data) - set(CREDENTIAL_FIELDS)
+        if unknown:
+            raise ConfigError(f"Tệp bí mật «{path}» có khoá lạ: {', '.join(sorted(unknown))}.")
+        for name, value in data.items():
+            if value is None:
+                continue
+            setattr(self, name, SecretStr(str(value)) if name in SECRET_FIELDS else str(value))
 
     @property
     def sealing_secret(self) -> str:
@@ -103,6 +133,11 @@ class Settings(BaseSettings):
     @property
     def s3_port(self) -> int:
         return int(self.s3_endpoint.rsplit(":", 1)[1])
+
+
+# What a credentials file may hold; the secret ones stay SecretStr (never printed by repr or logs).
+SECRET_FIELDS = ("s3_secret_key", "seal_secret", "prefect_auth", "events_token")
+CREDENTIAL_FIELDS = ("s3_access_key", *SECRET_FIELDS, "database_url", "migrations_database_url", "s3_endpoint", "bucket_prefix")
 
 
 @lru_cache(maxsize=1)

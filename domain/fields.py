@@ -182,6 +182,12 @@ def _read_sex(raw: str) -> Reading | None:
     try:
         return parse_sex(raw), 1.0
     except Invalid:
+        pass
+    # Specks before the value ("GIỚI tình /j S€C%: Nu" from a bilingual ID card): the word after the last colon.
+    tail = raw.rsplit(":", 1)[-1].strip() if ":" in raw else ""
+    try:
+        return (parse_sex(tail), 0.8) if tail else ((squash(raw), 0.5) if raw else None)
+    except Invalid:
         return (squash(raw), 0.5) if raw else None
 
 

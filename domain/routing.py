@@ -27,6 +27,7 @@ from typing import Mapping, Sequence
 from domain.catalogue import Catalogue
 from domain.communes import Place
 from domain.labels import LabelSet, split_lines
+from domain.layout import top_down_text
 from domain.model import FieldValue, PageInput, Problem, Routing
 from domain.units import unit_phrases
 
@@ -36,23 +37,33 @@ _ADDRESSEE = "addressee"
 def _addressee(pages: Sequence[PageInput], catalogue: Catalogue) -> tuple[str, Place | None] | None:
     """The first addressee line's text and the unit it names, if any."""
     labels = LabelSet((_ADDRESSEE, label) for label in catalogue.addressee_labels)
+    # The line as it stands on the page first: Tesseract may cut it into two blocks where a table's
+    # columns begin under it ("Kính gửi: Ủy ban nhân dân xã Hồn" … "g Vân, TP. Hà Nội").
     for page in pages:
-        lines = split_lines(page.text)
-        for i, line in enumerate(lines):
-            found = labels.match(line)
-            if found is None:
-                continue
-            place = catalogue.locate(found.value) if found.value else None
-            if i + 1 < len(lines) and (place is None or place.old is not None):
-                # The authority's name may wrap: "Kính gửi: Ủy ban nhân dân" / "phường X" /
-                # "quận Y" (an old address needs its district, which may be on the next line).
-                joined = f"{found.value} {lines[i + 1]}".strip()
-                longer = catalogue.locate(joined)
-                if longer is not None and (place is None or longer.text != place.text):
-                    return joined, longer
-                if place is None and not found.value:
-                    return joined, None
-            return found.value, place
+        readings = [top_down_text(page.text, page.words)] if page.words else []
+        found = [f for f in (_addressee_in(split_lines(t), labels, catalogue) for t in [*readings, page.text]) if f]
+        if found:  # the first page with an addressee line decides
+            return next((f for f in found if f[1] is not None), found[0])
+    return None
+
+
+def _addressee_in(lines: Sequence[str], labels: LabelSet, catalogue: Catalogue) -> tuple[str, Place | None] | None:
+    """The first addressee line among ``lines``, with the unit it names."""
+    for i, line in enumerate(lines):
+        found = labels.match(line)
+        if found is None:
+            continue
+        place = catalogue.locate(found.value) if found.value else None
+        if i + 1 < len(lines) and (place is None or place.old is not None):
+            # The authority's name may wrap: "Kính gửi: Ủy ban nhân dân" / "phường X" /
+            # "quận Y" (an old address needs its district, which may be on the next line).
+            joined = f"{found.value} {lines[i + 1]}".strip()
+            longer = catalogue.locate(joined)
+            if longer is not None and (place is None or longer.text != place.text):
+                return joined, longer
+            if place is None and not found.value:
+                return joined, None
+        return found.value, place
     return None
 
 

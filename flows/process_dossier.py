@@ -62,7 +62,7 @@ def process_dossier(source: str) -> dict[str, Any]:
         logger.info("Hồ sơ %s: một lượt chạy khác đã tiếp quản sau khi lượt này quá hạn giữ; lượt này dừng lại.", registered.dossier_id)
         return {"dossier": registered.dossier_id, "status": "claimed-elsewhere"}
     clear_inbox_task(res.store, res.db_url, registered.dossier_id, item)
-    publish_task(res.store, res.db_url, res.catalogue, registered.dossier_id)
+    publish_task(res.store, res.db_url, res.catalogue, registered.dossier_id, link_lifetime=res.link_lifetime)
     if status == "needs_review":
         request_review_task(registered.dossier_id)
     logger.info("Hồ sơ %s: %s", registered.dossier_id, status)

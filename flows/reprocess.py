@@ -38,7 +38,7 @@ def reassess_dossier(dossier_id: str) -> dict[str, Any]:
         status = assess_dossier(res, dossier_id, holder, files, state.received_at)
     except ClaimLost:
         return {"dossier": dossier_id, "before": state.status, "status": "claimed-elsewhere"}
-    publish_task(res.store, res.db_url, res.catalogue, dossier_id)
+    publish_task(res.store, res.db_url, res.catalogue, dossier_id, link_lifetime=res.link_lifetime)
     return {"dossier": dossier_id, "before": state.status, "status": status}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import timedelta
 
 from domain.catalogue import Catalogue
 from domain.catalogue_loading import default_catalogue, load_catalogue
@@ -24,6 +25,7 @@ class Resources:
     db_url: str
     ocr: OcrOptions
     catalogue: Catalogue
+    link_lifetime: timedelta  # of the presigned archive links in artifacts
 
 
 _BUILT: dict[str, Resources] = {}
@@ -47,7 +49,8 @@ def _connect(settings: Settings) -> Resources:
         catalogue = load_catalogue(settings.catalogue_dir, area=settings.service_area)
     else:
         catalogue = default_catalogue()
-    return Resources(settings=settings, store=store, db_url=settings.database_url, ocr=ocr_options(settings), catalogue=catalogue)
+    return Resources(settings=settings, store=store, db_url=settings.database_url, ocr=ocr_options(settings), catalogue=catalogue,
+                     link_lifetime=timedelta(hours=settings.link_lifetime_h))
 
 
 def ocr_options(settings: Settings) -> OcrOptions:

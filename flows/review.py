@@ -28,7 +28,7 @@ def review_dossier(dossier_id: str, timeout_s: int | None = None) -> dict[str, A
     """
     logger = get_run_logger()
     res = resources()
-    prepared = prepare_review_task(res.store, res.db_url, res.catalogue, dossier_id)
+    prepared = prepare_review_task(res.store, res.db_url, res.catalogue, dossier_id, link_lifetime=res.link_lifetime)
     if prepared is None:
         return {"dossier": dossier_id, "status": "not-needed"}
     form, _ = prepared
@@ -47,5 +47,5 @@ def review_dossier(dossier_id: str, timeout_s: int | None = None) -> dict[str, A
         status = apply_review_task(res.store, res.db_url, res.catalogue, dossier_id, holder, decision.model_dump(), days_off)
     except ClaimLost:
         return {"dossier": dossier_id, "status": "claimed-elsewhere"}
-    publish_task(res.store, res.db_url, res.catalogue, dossier_id)
+    publish_task(res.store, res.db_url, res.catalogue, dossier_id, link_lifetime=res.link_lifetime)
     return {"dossier": dossier_id, "status": status}

@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import SecretStr
 from rich.console import Console
 from rich.table import Table
 
 from core.errors import HosoError, StackError
 from core.settings import Settings, get_settings
 from domain.vocabulary import status_label
-from hoso.cli_common import ready_database, ready_store, stack_is_up
+from hoso.cli_common import on_stack_prefect, ready_database, ready_store, stack_is_up
 
 app = typer.Typer(help="hoso — tiếp nhận, số hoá và chuyển hồ sơ thủ tục hành chính.", no_args_is_help=True, pretty_exceptions_enable=False)
 console = Console(width=None if sys.stdout.isatty() else 150)
@@ -31,9 +32,14 @@ def up() -> None:
     from hoso import stack
 
     settings = get_settings()
+    stack.prepare(settings)
     for service in stack.services(settings):
-        pid = stack.start(settings, service)
+        # The Prefect server migrates its database and loads its services before it listens: on a
+        # loaded machine that has taken over 90 s.
+        pid = stack.start(settings, service, timeout_s=240 if service.name == "prefect-server" else 90)
         console.print(f"[green]✓[/] {service.name} (pid {pid})")
+        if service.name == "s3":
+            stack.ready_buckets(settings)
         if service.name == "prefect-server":
             stack.deploy(settings)
             console.print("[green]✓[/] deployments từ prefect.yaml")
@@ -44,12 +50,10 @@ def up() -> None:
 
 
 def _apply_automations(settings: Settings) -> None:
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
     from hoso.orchestration import ensure_automations, ensure_ocr_limit
     from tasks.extract_text import ocr_limit_name
 
-    with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}):
+    with on_stack_prefect(settings):
         for name in ensure_automations():
             console.print(f"[green]✓[/] automation «{name}»")
         if ensure_ocr_limit(settings.ocr_workers):
@@ -80,7 +84,9 @@ def status() -> None:
         table.add_row(service.name, str(pid or "-"), str(service.port or "-"), "[green]chạy[/]" if pid and listening else "[red]dừng[/]")
     console.print(table)
     console.print(f"HOSO_HOME: {settings.home}")
-    console.print(f"Giao diện Prefect: http://127.0.0.1:{settings.prefect_port}")
+    console.print(f"Giao diện Prefect: http://127.0.0.1:{settings.prefect_port} (đăng nhập bằng chuỗi xác thực trong HOSO_HOME/secrets/stack.json)")
+    for warning in stack.exposure_warnings(settings):
+        console.print(f"[red]⚠ {warning}[/]")
 
 
 @app.command()
@@ -91,9 +97,24 @@ def submit(
     """Đưa hồ sơ vào hộp thư đến, như một trạm quét."""
     from hoso.submit import submit_path
 
-    store = ready_store(get_settings())
+    store = station_store(get_settings(), station)
     for path in paths:
         console.print(f"→ {submit_path(store, path, station)}")
+
+
+def station_store(settings: Settings, station: str) -> Any:
+    """The inbox as the station sees it: with the station's own key when this machine holds one
+    (``HOSO_CREDENTIALS_FILE`` on a station's machine, or `hoso station add` on the local stack),
+    else with the operator's key (the buckets made first)."""
+    from hoso.identities import station_identity
+    from storage.objects import ObjectStore
+
+    if settings.credentials_file is not None:
+        return ObjectStore.from_settings(settings)
+    identity = station_identity(settings, station)
+    if identity is None:
+        return ready_store(settings)
+    return ObjectStore.from_settings(settings.model_copy(update={"s3_access_key": identity.access_key, "s3_secret_key": SecretStr(identity.secret_key)}))
 
 
 def run_intake(settings: Settings, *, here: bool = False) -> dict[str, int]:
@@ -104,13 +125,11 @@ def run_intake(settings: Settings, *, here: bool = False) -> dict[str, int]:
     holder's name when settled), read back from the database, since a flow run's return
     value is not kept by the server. Dossiers another run settled meanwhile are not counted.
     """
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
     stack_up = stack_is_up(settings)
     if here or not stack_up:
         from flows.intake import intake
 
-        with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}) if stack_up else nullcontext():
+        with on_stack_prefect(settings) if stack_up else nullcontext():
             outcome = intake(return_state=True)
             if not outcome.is_completed():
                 outcome.result()  # raises what the run raised
@@ -118,12 +137,12 @@ def run_intake(settings: Settings, *, here: bool = False) -> dict[str, int]:
     else:
         from prefect.deployments import run_deployment
 
-        with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}):
+        with on_stack_prefect(settings):
             flow_run = run_deployment("intake/intake", timeout=None, poll_interval=1, as_subflow=False)
         if not flow_run.state or not flow_run.state.is_completed():
             state = flow_run.state.name if flow_run.state else "?"
             raise StackError(f"Lượt tiếp nhận «{flow_run.name}» kết thúc ở trạng thái {state}; xem giao diện Prefect.")
-        with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}):
+        with on_stack_prefect(settings):
             return _settled_by_children(settings, flow_run.id)
 
 
@@ -252,10 +271,13 @@ def demo(
     from storage.database import session_scope
 
     settings = get_settings()
+    from hoso.cli_station import ensure_station
+
     up()
+    ensure_station(settings, "quay-1")  # the demo's scan station, with its own key
     out_dir = out or settings.home / "samples" / "demo"
     cases = generate_demo(out_dir)
-    store = ready_store(settings)
+    store = station_store(settings, "quay-1")
     sources = []
     for case in cases:
         for f in case.files:
@@ -270,6 +292,8 @@ def demo(
 
 app.add_typer(__import__("hoso.cli_events", fromlist=["app"]).app, name="events")
 app.add_typer(__import__("hoso.cli_office", fromlist=["app"]).app, name="office")
+app.add_typer(__import__("hoso.cli_station", fromlist=["app"]).app, name="station")
+app.add_typer(__import__("hoso.cli_db", fromlist=["app"]).app, name="db")
 
 
 from hoso.cli_bench import bench_app  # noqa: E402

@@ -7,7 +7,8 @@ Public helpers of their own so that `cli_office.py` and `cli_bench.py` do not re
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from core.settings import Settings
@@ -24,11 +25,12 @@ def ready_store(settings: Settings) -> ObjectStore:
 
 
 def ready_database(settings: Settings) -> str:
-    """The database URL, its schema migrated to the newest revision."""
+    """The database URL, its schema migrated to the newest revision (with the migrations' own login, when there is one)."""
+    from hoso.identities import migrations_url
     from storage.database import migrate
 
     assert settings.database_url
-    migrate(settings.database_url)
+    migrate(migrations_url(settings))
     return settings.database_url
 
 
@@ -42,3 +44,17 @@ def stack_is_up(settings: Settings) -> bool:
     if worker and not server:
         raise stack.unreachable_error("prefect-server", settings.prefect_api_url.removesuffix("/api"))
     return server and worker
+
+
+def on_stack_prefect(settings: Settings) -> AbstractContextManager[Any]:
+    """Prefect's client settings for this stack's server: its address and, when the stack has one, its auth string
+    (the server `hoso up` starts refuses a request without it: 401)."""
+    from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
+
+    from hoso.identities import prefect_auth
+
+    updates: dict[Any, Any] = {PREFECT_API_URL: settings.prefect_api_url}
+    auth = prefect_auth(settings)
+    if auth:
+        updates[PREFECT_API_AUTH_STRING] = auth
+    return temporary_settings(updates)

@@ -218,22 +218,39 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m hoso.prefect_server", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--credentials", help="a JSON file (0600) with the server's database_url: its password never on a command line")
     args = parser.parse_args(argv)
-    install_sqlite_configuration()
-    try:
-        freed, _ = asyncio.run(release_slots_without_lease())
-    except Exception as exc:  # noqa: BLE001 - a repair must never keep the server from starting
-        print(f"hoso: không kiểm tra được các suất đồng thời khi khởi động ({type(exc).__name__}: {exc})", flush=True)
-        freed = {}
-    if freed:
-        print(f"hoso: trả lại các suất đồng thời không lượt nào giữ (máy chủ dừng đột ngột giữa chừng): {freed}", flush=True)
-    uvicorn.run(
-        app=with_slot_watch(create_app(final=True)),
-        host=args.host,
-        port=args.port,
-        timeout_keep_alive=PREFECT_SERVER_API_KEEPALIVE_TIMEOUT.value(),
-        log_level=PREFECT_SERVER_LOGGING_LEVEL.value().lower(),
-    )
+    with _database_login(args.credentials):
+        install_sqlite_configuration()
+        try:
+            freed, _ = asyncio.run(release_slots_without_lease())
+        except Exception as exc:  # noqa: BLE001 - a repair must never keep the server from starting
+            print(f"hoso: không kiểm tra được các suất đồng thời khi khởi động ({type(exc).__name__}: {exc})", flush=True)
+            freed = {}
+        if freed:
+            print(f"hoso: trả lại các suất đồng thời không lượt nào giữ (máy chủ dừng đột ngột giữa chừng): {freed}", flush=True)
+        uvicorn.run(
+            app=with_slot_watch(create_app(final=True)),
+            host=args.host,
+            port=args.port,
+            timeout_keep_alive=PREFECT_SERVER_API_KEEPALIVE_TIMEOUT.value(),
+            log_level=PREFECT_SERVER_LOGGING_LEVEL.value().lower(),
+        )
+
+
+def _database_login(path: str | None) -> Any:
+    """Prefect's settings with the database URL from the credentials file, for the server's whole life
+    (the event loop, and every service task it starts, runs inside this context)."""
+    from contextlib import nullcontext
+    from pathlib import Path
+
+    from prefect.settings import PREFECT_API_DATABASE_CONNECTION_URL, temporary_settings
+
+    from core.secrets import read_secret_json
+
+    if not path:
+        return nullcontext()
+    return temporary_settings({PREFECT_API_DATABASE_CONNECTION_URL: read_secret_json(Path(path))["database_url"]})
 
 
 if __name__ == "__main__":

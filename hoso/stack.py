@@ -43,19 +43,19 @@ def _bin(name: str) -> str:
     return found
 
 
-def weed_argv(data_dir: Path, s3_port: int, base_port: int) -> list[str]:
-    """`weed mini` with every port pinned, so two stacks (or a test) never collide."""
+def weed_argv(data_dir: Path, s3_port: int, base_port: int, identities: Path | None = None) -> list[str]:
+    """`weed mini` with every port pinned, so two stacks (or a test) never collide.
+
+    ``identities`` is its S3 configuration (hoso/identities.py): each identity with its
+    policy, enforced on every request. Only the file's path is on the command line.
+    """
     return [
         _bin("weed"), "mini", f"-dir={data_dir}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
         f"-master.port={base_port}", f"-volume.port={base_port + 1}", f"-filer.port={base_port + 2}",
         f"-admin.port={base_port + 3}", f"-s3.port={s3_port}", "-webdav=false", "-admin.ui=false",
         "-s3.port.iceberg=0", "-s3.port.lance=0",
+        *([f"-s3.config={identities}"] if identities else []),
     ]
-
-
-def weed_env(settings: Settings) -> dict[str, str]:
-    """`weed mini` takes its one S3 identity from the AWS variables and enforces signatures with it."""
-    return {"AWS_ACCESS_KEY_ID": settings.s3_access_key, "AWS_SECRET_ACCESS_KEY": settings.s3_secret_key.get_secret_value()}
 
 
 def prefect_env(settings: Settings) -> dict[str, str]:
@@ -85,48 +85,97 @@ LEASE_STORAGE = "prefect.server.concurrency.lease_storage.filesystem"
 
 
 def prefect_server_env(settings: Settings) -> dict[str, str]:
-    """The Prefect server's own environment: where it keeps its runs (SQLite under PREFECT_HOME unless told) and its leases (on disk)."""
-    env = {**prefect_env(settings), "PREFECT_SERVER_CONCURRENCY_LEASE_STORAGE": LEASE_STORAGE}
-    if settings.prefect_database_url:
-        env["PREFECT_API_DATABASE_CONNECTION_URL"] = settings.prefect_database_url.get_secret_value()
-    return env
+    """The Prefect server's own environment: where it keeps its leases (on disk). Its database's login is no
+    variable: the launcher reads it from its credentials file (prefect_server)."""
+    return {**prefect_env(settings), "PREFECT_SERVER_CONCURRENCY_LEASE_STORAGE": LEASE_STORAGE}
 
 
 def prefect_server(settings: Settings) -> Service:
-    """`prefect server start`, through hoso's launcher: on SQLite it waits for the write lock instead of answering 503 (hoso/prefect_server.py)."""
+    """`prefect server start`, through hoso's launcher: on SQLite it waits for the write lock instead of answering 503 (hoso/prefect_server.py).
+
+    With HOSO_PREFECT_DATABASE_URL, the URL (and its password) goes into the server's own
+    credentials file, written here (0600), whose path is all its command line carries.
+    """
     argv = [sys.executable, "-m", "hoso.prefect_server", "--host", "127.0.0.1", "--port", str(settings.prefect_port)]
+    if settings.prefect_database_url:
+        from core.secrets import write_secret_json
+
+        path = write_secret_json(settings.home / "secrets" / "prefect-server.json", {"database_url": settings.prefect_database_url.get_secret_value()})
+        argv += ["--credentials", str(path)]
     return Service("prefect-server", argv, settings.prefect_port, prefect_server_env(settings))
 
 
 def hoso_env(settings: Settings) -> dict[str, str]:
-    """What a worker (and the flows it runs) must see to reach this stack."""
+    """What a worker (and the flows it runs) must see to reach this stack: addresses and names, no secret
+    (each part's secrets are in its own credentials file, hoso/identities.py)."""
     return {
         "HOSO_HOME": str(settings.home),
         "HOSO_S3_ENDPOINT": settings.s3_endpoint,
-        "HOSO_S3_ACCESS_KEY": settings.s3_access_key,
-        "HOSO_S3_SECRET_KEY": settings.s3_secret_key.get_secret_value(),
-        **({"HOSO_SEAL_SECRET": settings.seal_secret.get_secret_value()} if settings.seal_secret else {}),
         "HOSO_S3_SECURE": str(settings.s3_secure).lower(),
         "HOSO_BUCKET_PREFIX": settings.bucket_prefix,
-        "HOSO_DATABASE_URL": settings.database_url or "",
         "HOSO_PREFECT_PORT": str(settings.prefect_port),
         "HOSO_WEED_BASE_PORT": str(settings.weed_base_port),
+        "HOSO_LINK_LIFETIME_H": str(settings.link_lifetime_h),
     }
 
 
+def part_env(settings: Settings, part: str) -> dict[str, str]:
+    """A part's environment: the stack's Prefect and hoso addresses, and the path of its own credentials file."""
+    from hoso.identities import part_credentials_file
+
+    return {**prefect_env(settings), **hoso_env(settings), "HOSO_CREDENTIALS_FILE": str(part_credentials_file(settings, part))}
+
+
+# Never handed down from the operator's shell to a part: each part has its own file.
+SECRET_VARIABLES = frozenset({
+    "HOSO_S3_ACCESS_KEY", "HOSO_S3_SECRET_KEY", "HOSO_SEAL_SECRET", "HOSO_EVENTS_TOKEN", "HOSO_PREFECT_AUTH",
+    "HOSO_DATABASE_URL", "HOSO_MIGRATIONS_DATABASE_URL", "HOSO_PREFECT_DATABASE_URL", "HOSO_CREDENTIALS_FILE",
+    "PREFECT_API_AUTH_STRING", "PREFECT_SERVER_API_AUTH_STRING", "PREFECT_API_KEY", "PREFECT_API_DATABASE_CONNECTION_URL",
+    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+})
+
+
+def inherited_env() -> dict[str, str]:
+    """The operator's environment without any secret in it."""
+    return {k: v for k, v in os.environ.items() if k not in SECRET_VARIABLES}
+
+
+def prepare(settings: Settings) -> None:
+    """Before any part starts: the stack's secrets made (once), each part's file, weed's identities, the Prefect profile."""
+    from core.secrets import private_dir
+    from hoso import identities
+
+    # HOSO_HOME holds the SQLite records, the S3 data (every original) and the Prefect database: this
+    # machine's other users may not even look inside (SQLite has no logins of its own).
+    private_dir(settings.home)
+    secrets = identities.ensure_stack_secrets(settings)
+    identities.write_part_files(settings, secrets)
+    identities.write_weed_config(settings, secrets)
+    identities.write_prefect_profile(settings, secrets)
+
+
+def embedded_s3(settings: Settings) -> bool:
+    return settings.s3_endpoint.startswith(("127.0.0.1:", "localhost:"))
+
+
+def s3_service(settings: Settings) -> Service:
+    from hoso.identities import weed_config_file
+
+    argv = weed_argv(settings.home / "s3", settings.s3_port, settings.weed_base_port, weed_config_file(settings))
+    return Service("s3", argv, settings.s3_port)
+
+
 def services(settings: Settings) -> list[Service]:
-    s3_dir = settings.home / "s3"
-    embedded_s3 = settings.s3_endpoint.startswith(("127.0.0.1:", "localhost:"))
     parts = []
-    if embedded_s3:
-        parts.append(Service("s3", weed_argv(s3_dir, settings.s3_port, settings.weed_base_port), settings.s3_port, weed_env(settings)))
+    if embedded_s3(settings):
+        parts.append(s3_service(settings))
     parts.append(prefect_server(settings))
     parts.append(
         Service(
             "worker",
             [_bin("prefect"), "worker", "start", "--pool", WORK_POOL, "--type", "process", "--name", f"hoso-{settings.prefect_port}"],
             0,
-            {**prefect_env(settings), **hoso_env(settings), "OMP_THREAD_LIMIT": "1"},
+            {**part_env(settings, "worker"), "OMP_THREAD_LIMIT": "1"},
             PROJECT_DIR,
         )
     )
@@ -137,7 +186,7 @@ def services(settings: Settings) -> list[Service]:
             "events",
             [_bin("hoso"), "events", "serve", "--host", "127.0.0.1", "--port", str(settings.receiver_port)],
             settings.receiver_port,
-            {**prefect_env(settings), **hoso_env(settings)},
+            part_env(settings, "events"),
             PROJECT_DIR,
         )
     )
@@ -190,7 +239,7 @@ def start(settings: Settings, service: Service, timeout_s: float = START_TIMEOUT
     log = open(settings.home / "logs" / f"{service.name}.log", "ab")
     proc = subprocess.Popen(
         service.argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        env={**os.environ, **service.env}, cwd=service.cwd, start_new_session=True,
+        env={**inherited_env(), **service.env}, cwd=service.cwd, start_new_session=True,
     )
     _pid_file(settings, service.name).write_text(str(proc.pid))
     if service.port:
@@ -228,13 +277,92 @@ def stop(settings: Settings, name: str, timeout_s: float = 20) -> bool:
     return True
 
 
+def ready_buckets(settings: Settings, timeout_s: float = 60) -> None:
+    """Make the buckets with the operator's (administrator's) key, waiting for a freshly started S3 server:
+    its port opens before the filer behind it answers. The worker's key cannot make buckets."""
+    from storage.objects import ObjectStore
+
+    store = ObjectStore.from_settings(settings)
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            store.ensure_buckets()
+            return
+        except Exception as exc:
+            if unreachable(exc, settings) is None and "InternalError" not in str(exc) and "ServiceUnavailable" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def restart_s3(settings: Settings) -> None:
+    """Stop and start the embedded S3 server, e.g. to take in a new identity (it reads them only when it starts)."""
+    stop(settings, "s3")
+    start(settings, s3_service(settings))
+    ready_buckets(settings)
+
+
 def deploy(settings: Settings) -> None:
     """Apply prefect.yaml's deployments to this stack's server (idempotent)."""
-    env = {**os.environ, **prefect_env(settings), **hoso_env(settings), "HOSO_PROJECT_DIR": str(PROJECT_DIR)}
+    env = {**inherited_env(), **prefect_env(settings), **hoso_env(settings), "HOSO_PROJECT_DIR": str(PROJECT_DIR)}
     subprocess.run([_bin("prefect"), "work-pool", "create", WORK_POOL, "--type", "process", "--overwrite"], env=env, cwd=PROJECT_DIR, check=True, capture_output=True)
     done = subprocess.run([_bin("prefect"), "--no-prompt", "deploy", "--all"], env=env, cwd=PROJECT_DIR, capture_output=True, text=True)
     if done.returncode != 0:
         raise StackError("Không áp dụng được prefect.yaml", detail=(done.stdout + done.stderr)[-2000:])
+
+
+# Credentials anyone can guess: hoso's own defaults and the usual ones of the servers it talks to.
+DEFAULT_CREDENTIALS = frozenset({"", "hoso-local", "hoso-local-secret", "minioadmin", "admin", "password", "postgres", "hoso", "prefect", "secret"})
+LOOPBACK = ("127.", "localhost", "::1", "[::1]")
+
+
+def _loopback(host: str) -> bool:
+    return host.startswith(LOOPBACK)
+
+
+def exposure_warnings(settings: Settings) -> list[str]:
+    """What `hoso status` flags: a default or missing credential on a part not bound to 127.0.0.1.
+
+    On loopback only this machine's users reach a part, and the defaults keep the
+    local stack a two-command affair; anywhere else they are a door left open.
+    """
+    from sqlalchemy.engine import make_url
+
+    from hoso.identities import prefect_auth
+
+    found: list[str] = []
+    s3_host = settings.s3_endpoint.rsplit(":", 1)[0]
+    if not _loopback(s3_host) and (settings.s3_access_key in DEFAULT_CREDENTIALS or settings.s3_secret_key.get_secret_value() in DEFAULT_CREDENTIALS):
+        found.append(f"Máy chủ S3 {settings.s3_endpoint} không ở 127.0.0.1 mà dùng khoá mặc định: đặt khoá riêng (HOSO_CREDENTIALS_FILE).")
+    from prefect.settings import PREFECT_API_URL
+
+    api = PREFECT_API_URL.value() or settings.prefect_api_url
+    api_host = api.split("//", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+    if not _loopback(api_host) and not prefect_auth(settings):
+        found.append(f"Máy chủ Prefect {api} không ở 127.0.0.1 mà không có chuỗi xác thực (PREFECT_API_AUTH_STRING).")
+    for label, url in (("Cơ sở dữ liệu hồ sơ", settings.database_url), ("Cơ sở dữ liệu của Prefect", settings.prefect_database_url.get_secret_value() if settings.prefect_database_url else None)):
+        if not url or url.startswith("sqlite"):
+            continue
+        parsed = make_url(url)
+        if not _loopback(parsed.host or "127.") and (parsed.password or "") in DEFAULT_CREDENTIALS | {parsed.username or ""}:
+            found.append(f"{label} ở {parsed.host} không ở 127.0.0.1 mà mật khẩu để trống hoặc mặc định: đặt mật khẩu riêng cho từng vai trò.")
+    host = events_host(settings)
+    if host and not _loopback(host) and not settings.events_token:
+        found.append(f"Bộ nhận sự kiện S3 lắng nghe ở {host} mà không có HOSO_EVENTS_TOKEN: ai cũng gửi được sự kiện.")
+    return found
+
+
+def events_host(settings: Settings) -> str | None:
+    """Where the running receiver listens, from its command line (None when it does not run)."""
+    pid = running_pid(settings, "events")
+    if pid is None:
+        return None
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+    except OSError:
+        return None
+    return argv[argv.index("--host") + 1] if "--host" in argv[:-1] else "127.0.0.1"
 
 
 PART_NAMES = {

@@ -22,13 +22,18 @@ def check_station(name: str) -> str:
 
 
 def _free_key(store: ObjectStore, key: str, *, folder: bool = False) -> str:
-    """Never overwrite something still waiting: a second `scan.pdf` becomes `scan-2.pdf`."""
+    """Never overwrite something still waiting: a second `scan.pdf` becomes `scan-2.pdf`.
+
+    Asked by listing the station's own folder, the one read a station's key allows
+    (it may not read objects back, storage/policies/station.json)."""
     stem, dot, ext = key.rpartition(".")
     if folder or not dot or "/" in ext:
         stem, dot, ext = key, "", ""
 
     def taken(candidate: str) -> bool:
-        return any(store.list("inbox", candidate + "/")) if folder else store.exists("inbox", candidate)
+        if folder:
+            return any(store.keys("inbox", candidate + "/"))
+        return candidate in store.keys("inbox", candidate)
 
     candidate, n = key, 1
     while taken(candidate):

@@ -142,6 +142,13 @@ class ObjectStore:
                 continue
             yield StoredObject(key=obj.object_name, size=obj.size or 0, etag=(obj.etag or "").strip('"'), version_id=obj.version_id if versioned else None)
 
+    def keys(self, area: Area, prefix: str) -> Iterator[str]:
+        """The current keys under ``prefix`` by a plain listing: all a scan station may do (s3:ListBucket on its
+        own folder, storage/policies/station.json), where ``list`` on the inbox also lists versions."""
+        for obj in self._client.list_objects(self.bucket(area), prefix=prefix, recursive=True):
+            if obj.object_name is not None and not obj.is_dir:
+                yield obj.object_name
+
     def remove(self, area: Area, key: str, version_id: str | None = None) -> None:
         """Delete the object; in a versioned area pass ``version_id`` to delete that version for good and nothing else.
 

@@ -6,7 +6,8 @@ The run is renamed for what it carries and tagged so the UI's filters work
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from prefect import task
@@ -16,7 +17,7 @@ from prefect.client.orchestration import get_client
 from prefect.runtime import flow_run
 
 from domain.catalogue import Catalogue
-from domain.deadlines import today_in_vietnam
+from domain.deadlines import LOCAL_TZ, today_in_vietnam
 from domain.vocabulary import days_left_text, status_label
 from core.masking import kind_from_name, mask_by_kind, mask_name, mask_source, mask_text
 from storage.layout import InboxItem, Waiting, derived_key
@@ -27,7 +28,21 @@ from tasks.office_queue import queue_row
 from tasks.retry import IO_RETRIES
 from tasks.values import OpenSummary
 
-LINK_LIFETIME = timedelta(days=7)
+# A presigned link opens the archived original to whoever holds it, for as long as it
+# lasts: it lives an official's working day (HOSO_LINK_LIFETIME_H), not a week, and the
+# artifact says until when. A new run (review, reprocess) makes a new one.
+DEFAULT_LINK_LIFETIME = timedelta(hours=8)
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveLink:
+    url: str
+    expires_at: datetime  # aware
+
+    def until_text(self) -> str:
+        """``đến 17:30 ngày 02/12/2026 (giờ Việt Nam)``: when the link stops opening, as officials read a time."""
+        local = self.expires_at.astimezone(LOCAL_TZ)
+        return f"đến {local:%H:%M} ngày {local:%d/%m/%Y} (giờ Việt Nam)"
 
 
 def _field_kind(catalogue: Catalogue, procedure: str | None, name: str) -> str:
@@ -64,7 +79,7 @@ def run_tags(record: dict[str, Any]) -> list[str]:
     return tags
 
 
-def dossier_markdown(record: dict[str, Any], confidence: dict[str, float], catalogue: Catalogue, link: str | None, today: date) -> str:
+def dossier_markdown(record: dict[str, Any], confidence: dict[str, float], catalogue: Catalogue, link: ArchiveLink | None, today: date) -> str:
     """The artifact an official reads: verdict, where it went, what is wrong, when it is due."""
     procedure = catalogue.procedure(record["procedure"]).name if record["procedure"] else "chưa nhận dạng được"
     office = (
@@ -83,7 +98,7 @@ def dossier_markdown(record: dict[str, Any], confidence: dict[str, float], catal
     if record.get("duplicate_of"):
         lines.append(f"- **Trùng với hồ sơ:** {record['duplicate_of']}")
     if link:
-        lines.append(f"- **Bản lưu trữ (tìm kiếm được):** [mở tệp PDF]({link}) — liên kết có hạn {LINK_LIFETIME.days} ngày")
+        lines.append(f"- **Bản lưu trữ (tìm kiếm được):** [mở tệp PDF]({link.url}) — liên kết có hiệu lực {link.until_text()}")
     if record["problems"]:
         lines += ["", "## Vấn đề", ""]
         lines += [f"- `{p['code']}` ({p['severity']}): {markdown_escape(mask_text(p['message']))}" for p in record["problems"]]
@@ -100,14 +115,20 @@ def dossier_markdown(record: dict[str, Any], confidence: dict[str, float], catal
     return "\n".join(lines)
 
 
-def archive_link(store: ObjectStore, record: dict[str, Any]) -> str | None:
-    """The searchable PDF when OCR made one, else the first original."""
+def archive_link(store: ObjectStore, record: dict[str, Any], lifetime: timedelta = DEFAULT_LINK_LIFETIME) -> ArchiveLink | None:
+    """The searchable PDF when OCR made one, else the first original; valid for ``lifetime`` from now."""
     keys = [o.key for o in store.list("archive", derived_key(record["id"], "searchable/"))]
     keys = keys or [f["archive_key"] for f in record.get("files", [])[:1]]
-    return store.presigned_url("archive", keys[0], LINK_LIFETIME) if keys else None
+    if not keys:
+        return None
+    expires_at = datetime.now(timezone.utc) + lifetime
+    return ArchiveLink(store.presigned_url("archive", keys[0], lifetime), expires_at)
 
 
-def publish(store: ObjectStore, db_url: str, catalogue: Catalogue, dossier_id: str, today: date | None = None) -> str:
+def publish(
+    store: ObjectStore, db_url: str, catalogue: Catalogue, dossier_id: str, today: date | None = None,
+    link_lifetime: timedelta = DEFAULT_LINK_LIFETIME,
+) -> str:
     """Name and tag the run for the dossier it carries and leave its artifact; ``today``: in Việt Nam, unless given."""
     today = today or today_in_vietnam()
     with session_scope(db_url) as session:
@@ -118,7 +139,7 @@ def publish(store: ObjectStore, db_url: str, catalogue: Catalogue, dossier_id: s
     if flow_run.id:
         with get_client(sync_client=True) as client:
             client.update_flow_run(flow_run.id, name=name, tags=[*flow_run.tags, *run_tags(record)])
-    markdown = dossier_markdown(record, record.get("field_confidence", {}), catalogue, archive_link(store, record), today)
+    markdown = dossier_markdown(record, record.get("field_confidence", {}), catalogue, archive_link(store, record, link_lifetime), today)
     create_markdown_artifact(markdown=markdown, key=f"ho-so-{dossier_id}", description=name)
     return name
 

@@ -8,7 +8,7 @@ to correct it (empty keeps what hoso read).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
 import pydantic
@@ -26,7 +26,7 @@ from storage.models import Dossier
 from storage.objects import ObjectStore
 from storage.settling import Settlement, settle_dossier
 from tasks.handoff import hand_off
-from tasks.publish import archive_link, dossier_markdown
+from tasks.publish import DEFAULT_LINK_LIFETIME, archive_link, dossier_markdown
 from tasks.retry import IO_RETRIES
 from tasks.values import Outcome
 
@@ -57,14 +57,16 @@ def review_form(catalogue: Catalogue) -> type[ReviewDecision]:
     )
 
 
-def prepare_review(store: ObjectStore, db_url: str, catalogue: Catalogue, dossier_id: str) -> tuple[type[ReviewDecision], str] | None:
+def prepare_review(
+    store: ObjectStore, db_url: str, catalogue: Catalogue, dossier_id: str, link_lifetime: timedelta = DEFAULT_LINK_LIFETIME,
+) -> tuple[type[ReviewDecision], str] | None:
     """The form, filled with what hoso concluded, and the masked description shown above it."""
     with session_scope(db_url) as session:
         dossier = repository.get(session, dossier_id)
         if dossier is None or dossier.status != "needs_review":
             return None
         record = repository.as_json(dossier, with_pages=True)
-    description = dossier_markdown(record, record.get("field_confidence", {}), catalogue, archive_link(store, record), today_in_vietnam())
+    description = dossier_markdown(record, record.get("field_confidence", {}), catalogue, archive_link(store, record, link_lifetime), today_in_vietnam())
     defaults: dict[str, Any] = {}
     procedure = record["procedure"]
     if procedure:

@@ -46,19 +46,32 @@ def _weed_ports() -> tuple[int, int]:
     raise RuntimeError("no free port range for weed mini")
 
 
+# The tests' buckets: one prefix per test, all starting with "t" (settings_for), which the
+# policies of the fixture's identities are rendered for.
+TEST_BUCKETS = "t*"
+
+
 class S3Server:
+    """`weed mini` with hoso's identities (storage/access.py), enforced on every request:
+    ``access_key``/``secret_key`` are the administrator (what tests use unless they say
+    otherwise: it makes their buckets), ``worker`` and ``stations`` the pipeline's."""
+
     def __init__(self, data_dir: Path) -> None:
-        from core.settings import Settings
-        from hoso.stack import weed_argv, weed_env, wait_for_port
+        from core.secrets import write_secret_json
+        from hoso.stack import inherited_env, weed_argv, wait_for_port
+        from storage.access import S3Identity, seaweed_s3_config
 
         self.data_dir = data_dir
         self.s3_port, self.base_port = _weed_ports()
         self.endpoint = f"127.0.0.1:{self.s3_port}"
         self.access_key = "hoso-test"
         self.secret_key = "hoso-test-secret-" + uuid.uuid4().hex[:8]
-        settings = Settings(s3_endpoint=self.endpoint, s3_access_key=self.access_key, s3_secret_key=self.secret_key)
-        self._argv = weed_argv(data_dir, self.s3_port, self.base_port)
-        self._env = {**os.environ, **weed_env(settings)}
+        admin = S3Identity("hoso-admin", self.access_key, self.secret_key, None)
+        self.worker = S3Identity("hoso-worker", "hoso-worker", "worker-" + uuid.uuid4().hex, "worker")
+        self.stations = {n: S3Identity(n, n, f"{n}-" + uuid.uuid4().hex, "station") for n in ("quay-1", "quay-2", "quay-3")}
+        identities = write_secret_json(data_dir / "s3-identities.json", seaweed_s3_config([admin, self.worker, *self.stations.values()], TEST_BUCKETS))
+        self._argv = weed_argv(data_dir, self.s3_port, self.base_port, identities)
+        self._env = inherited_env()
         self._wait = wait_for_port
         self.proc: subprocess.Popen[bytes] | None = None
         self.start()
@@ -95,6 +108,28 @@ class S3Server:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+
+
+    def store_as(self, settings: Any, identity: Any) -> Any:
+        """The object store of ``settings`` signed with ``identity``'s key instead (no bucket made)."""
+        from storage.objects import ObjectStore
+
+        return ObjectStore(self.endpoint, identity.access_key, identity.secret_key, bucket_prefix=settings.bucket_prefix)
+
+
+@contextmanager
+def acting_as(identity: Any) -> Iterator[Any]:
+    """The process's settings (the flows') with ``identity``'s S3 key, for the duration."""
+    from core.settings import get_settings
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HOSO_S3_ACCESS_KEY", identity.access_key)
+        mp.setenv("HOSO_S3_SECRET_KEY", identity.secret_key)
+        get_settings.cache_clear()
+        try:
+            yield get_settings()
+        finally:
+            get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")
@@ -189,3 +224,26 @@ def stack_environment(home: Path, **extra: str) -> dict[str, str]:
         "HOSO_EVENTS_PORT": str(_free_port()),
         **extra,
     }
+
+
+def stack_secret(env: dict[str, str], name: str) -> str:
+    """One of the secrets `hoso up` made for the stack in ``env`` (HOSO_HOME/secrets/stack.json): ``prefect_auth``, ``seal_secret``…"""
+    from core.secrets import read_secret_json
+
+    return str(read_secret_json(Path(env["HOSO_HOME"]) / "secrets" / "stack.json")[name])
+
+
+def stack_auth_headers(env: dict[str, str]) -> dict[str, str]:
+    """The Authorization header the stack's Prefect server requires (Basic, of its auth string, as Prefect's client sends it)."""
+    import base64
+
+    return {"Authorization": "Basic " + base64.b64encode(stack_secret(env, "prefect_auth").encode()).decode()}
+
+
+@contextmanager
+def on_stack(env: dict[str, str]) -> Iterator[None]:
+    """Prefect's client settings for the stack in ``env``: its address and its auth string."""
+    from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
+
+    with temporary_settings({PREFECT_API_URL: f"http://127.0.0.1:{env['HOSO_PREFECT_PORT']}/api", PREFECT_API_AUTH_STRING: stack_secret(env, "prefect_auth")}):
+        yield

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_cli_stack import HOSO, hoso
-from tests.conftest import stack_environment
+from tests.conftest import on_stack, stack_environment
 
 pytestmark = pytest.mark.slow
 
@@ -36,12 +36,10 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _killed_runs_crash(port: str, timeout_s: float) -> bool:
+def _killed_runs_crash(env: dict[str, str], timeout_s: float) -> bool:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterDeploymentId
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    with temporary_settings({PREFECT_API_URL: f"http://127.0.0.1:{port}/api"}):
+    with on_stack(env):
         with get_client(sync_client=True) as client:
             intake = client.read_deployment_by_name("intake/intake")
             deadline = time.monotonic() + timeout_s
@@ -54,11 +52,9 @@ def _killed_runs_crash(port: str, timeout_s: float) -> bool:
     return False
 
 
-def _running_dossier_runs(port: str) -> list[str]:
+def _running_dossier_runs(env: dict[str, str]) -> list[str]:
     from prefect.client.orchestration import get_client
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    with temporary_settings({PREFECT_API_URL: f"http://127.0.0.1:{port}/api"}):
+    with on_stack(env):
         with get_client(sync_client=True) as client:
             return [r.name for r in client.read_flow_runs(limit=200) if r.state_name == "Running" and r.parent_task_run_id]
 
@@ -123,9 +119,9 @@ def test_sigkill_mid_dossier_then_the_next_run_finishes_each_exactly_once(tmp_pa
 
         # The UI tells the truth too: the killed runs stop sending heartbeats and the
         # automation `hoso up` applied marks them Crashed instead of "Running" forever.
-        assert _killed_runs_crash(env["HOSO_PREFECT_PORT"], timeout_s=240)
+        assert _killed_runs_crash(env, timeout_s=240)
         # …and the next intake marks the dossier runs the killed intake left "Running".
         hoso(env, "run", "--here", timeout=300)
-        assert _running_dossier_runs(env["HOSO_PREFECT_PORT"]) == []
+        assert _running_dossier_runs(env) == []
     finally:
         subprocess.run([HOSO, "down"], env=env, capture_output=True, timeout=120)

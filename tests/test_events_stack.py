@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from core.sealing import unseal
-from tests.conftest import stack_environment
+from tests.conftest import stack_environment, stack_secret
 from tests.test_cli_stack import HOSO, hoso
 from tests.test_events import minio_notification, wait_for
 
@@ -30,7 +30,7 @@ TOKEN = "hoso-stack-" + uuid.uuid4().hex[:8]
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     home = tmp_path_factory.mktemp("events-stack")
     env = stack_environment(home, HOSO_EVENTS_TOKEN=TOKEN)
-    up = subprocess.run([HOSO, "up"], env=env, capture_output=True, text=True, timeout=240)
+    up = subprocess.run([HOSO, "up"], env=env, capture_output=True, text=True, timeout=480)
     assert up.returncode == 0, up.stdout + up.stderr
     yield env
     subprocess.run([HOSO, "down"], env=env, capture_output=True, text=True, timeout=120)
@@ -40,7 +40,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
 def prefect_api(stack: dict[str, str]) -> Iterator[Any]:
     from prefect.client.orchestration import SyncPrefectClient
 
-    with SyncPrefectClient(f"http://127.0.0.1:{stack['HOSO_PREFECT_PORT']}/api") as client:
+    with SyncPrefectClient(f"http://127.0.0.1:{stack['HOSO_PREFECT_PORT']}/api", auth_string=stack_secret(stack, "prefect_auth")) as client:
         yield client
 
 
@@ -104,9 +104,9 @@ def test_an_s3_event_gets_the_dossier_processed_by_the_trigger(stack: dict[str, 
     assert not store.exists("inbox", key)
 
     # What did it: a process-dossier run the trigger created for this source, and no intake since.
-    # (The stack's sealing secret is its S3 secret: no HOSO_SEAL_SECRET is set.)
+    # (The stack's sealing secret is the one `hoso up` made, shared by the worker and the receiver.)
     runs = [r for r in deployment_runs(prefect_api, "process-dossier/process-dossier")
-            if unseal(r.parameters.get("source", ""), "hoso-local-secret") == key]
+            if unseal(r.parameters.get("source", ""), stack_secret(stack, "seal_secret")) == key]
     assert all(key.rsplit("/", 1)[-1] not in json.dumps(r.parameters, ensure_ascii=False) for r in runs)
     assert runs and all(r.created_by and r.created_by.type == "AUTOMATION" for r in runs), runs
     assert {r.created_by.display_value for r in runs} == {"hoso-inbox-object-created"}

@@ -19,26 +19,38 @@ TRUNCATED_PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n
 
 
 @pytest.fixture(scope="module")
-def processed(prefect_server, module_settings, module_store, tmp_path_factory):  # type: ignore[no-untyped-def]
+def as_worker(module_store, s3_server):  # type: ignore[no-untyped-def]
+    """The module's flows run with the worker's S3 key (storage/policies/worker.json), as on a stack;
+    the buckets were made by the administrator (module_store), and the tests read back with it."""
+    from tests.conftest import acting_as
+
+    with acting_as(s3_server.worker) as settings:
+        yield settings
+
+
+@pytest.fixture(scope="module")
+def processed(prefect_server, module_settings, module_store, as_worker, s3_server, tmp_path_factory):  # type: ignore[no-untyped-def]
     from flows.intake import intake
     from samples.corpus import generate_demo
 
-    store = module_store
+    def station(name: str):  # type: ignore[no-untyped-def]
+        return s3_server.store_as(module_settings, s3_server.stations[name])  # each puts with its own key
+
     tmp_path = tmp_path_factory.mktemp("e2e")
     cases = generate_demo(tmp_path / "samples")
     sources = {}
     for case in cases:
         assert len(case.files) == 1
-        sources[submit_path(store, case.files[0], "quay-1")] = case
+        sources[submit_path(station("quay-1"), case.files[0], "quay-1")] = case
     bad_dir = tmp_path / "bad"
     bad_dir.mkdir()
     bad = {"rong.pdf": b"", "trang-web.pdf": b"<!DOCTYPE html><html><body>Xin chao</body></html>", "cut.pdf": TRUNCATED_PDF}
     bad_sources = {}
     for name, data in bad.items():
         (bad_dir / name).write_bytes(data)
-        bad_sources[submit_path(store, bad_dir / name, "quay-2")] = name
+        bad_sources[submit_path(station("quay-2"), bad_dir / name, "quay-2")] = name
     folder = _as_page_images(next(c for c in cases if c.expected["procedure"] == "khai-sinh"), tmp_path / "folder")
-    folder_source = submit_path(store, folder, "quay-3")
+    folder_source = submit_path(station("quay-3"), folder, "quay-3")
     summary = intake()
     return cases, sources, bad_sources, summary, folder_source
 

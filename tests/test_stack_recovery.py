@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import stack_environment
+from tests.conftest import stack_auth_headers, stack_environment
 from tests.test_cli_stack import HOSO, hoso
 from tests.test_crash_recovery import _descendants
 
@@ -51,7 +51,7 @@ def _ocr_slots_taken(env: dict[str, str]) -> int:
     from tasks.extract_text import ocr_limit_name
 
     try:
-        found = httpx.get(f"{_api(env)}/v2/concurrency_limits/{ocr_limit_name()}", timeout=5)
+        found = httpx.get(f"{_api(env)}/v2/concurrency_limits/{ocr_limit_name()}", headers=stack_auth_headers(env), timeout=5)
     except httpx.HTTPError:
         return 0
     return int(found.json()["active_slots"]) if found.status_code == 200 else 0
