@@ -236,7 +236,13 @@ def running_pid(settings: Settings, name: str) -> int | None:
     return pid
 
 
-def start(settings: Settings, service: Service, timeout_s: float = 90) -> int:
+# A new Prefect server runs all its migrations before it opens its port: on this project's
+# 2-core machines, shared by several stacks (load average 9), that took over 90 s. A part
+# that dies while starting is still reported at once (wait_for_port watches the process).
+START_TIMEOUT_S = 240.0
+
+
+def start(settings: Settings, service: Service, timeout_s: float = START_TIMEOUT_S) -> int:
     pid = running_pid(settings, service.name)
     if pid:
         return pid

@@ -36,7 +36,7 @@ SETTLE_S = 600  # a bound on the wait, so that a stall fails instead of hanging 
 def stack(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     home = tmp_path_factory.mktemp("recovery") / "home"
     env = stack_environment(home, HOSO_INTAKE_CONCURRENCY="2")
-    hoso(env, "up", timeout=300)
+    hoso(env, "up", timeout=480)
     yield env
     subprocess.run([HOSO, "down"], env=env, capture_output=True, timeout=120)
 
@@ -173,7 +173,7 @@ def test_prefect_server_killed_mid_batch(stack: dict[str, str], tmp_path: Path) 
     assert again.returncode == 6 and _unreachable_prefect(again.stdout + again.stderr, stack), again.stdout + again.stderr
 
     restarted = time.monotonic()
-    hoso(stack, "up", timeout=300)  # starts the server again; nothing else is done by hand
+    hoso(stack, "up", timeout=480)  # starts the server again; nothing else is done by hand
     _check_exactly_once(stack, "tram-prefect", submitted, _wait_settled(stack, "tram-prefect", submitted, restarted))
     _wait_slots_free(stack)  # the slots the killed server's runs held are free again
 
@@ -184,7 +184,7 @@ def test_s3_server_killed_mid_batch(stack: dict[str, str], tmp_path: Path) -> No
     _kill(stack, "s3")
     time.sleep(5)
     restarted = time.monotonic()
-    hoso(stack, "up", timeout=300)
+    hoso(stack, "up", timeout=480)
     run.kill()
     run.wait()
     _check_exactly_once(stack, "tram-s3", submitted, _wait_settled(stack, "tram-s3", submitted, restarted))
@@ -198,6 +198,6 @@ def test_worker_killed_while_it_holds_ocr_slots(stack: dict[str, str], tmp_path:
     run.wait()
     assert _ocr_slots_taken(stack) >= 1  # held by a process that is gone
     restarted = time.monotonic()
-    hoso(stack, "up", timeout=300)
+    hoso(stack, "up", timeout=480)
     _check_exactly_once(stack, "tram-worker", submitted, _wait_settled(stack, "tram-worker", submitted, restarted))
     _wait_slots_free(stack)
