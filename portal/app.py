@@ -201,21 +201,22 @@ def create_app(portal: Portal) -> FastAPI:
         procedures = [(p, [a.name for a in p.attachments]) for p in catalogue.procedures]
         return page(request, "index.html", title="Nộp hồ sơ trực tuyến", procedures=procedures)
 
-    @app.get("/nop/{slug}", response_class=HTMLResponse)
-    async def submit_form(request: Request, slug: str) -> HTMLResponse:
+    def procedure_or_404(slug: str):  # type: ignore[no-untyped-def]
+        """A procedure of the catalogue by its slug; any other address is the portal's own 404 page."""
         try:
-            procedure = catalogue.procedure(slug)
+            return catalogue.procedure(slug)
         except KeyError:
             raise StarletteHTTPException(404) from None
+
+    @app.get("/nop/{slug}", response_class=HTMLResponse)
+    async def submit_form(request: Request, slug: str) -> HTMLResponse:
+        procedure = procedure_or_404(slug)
         return page(request, "nop.html", title=procedure.name, procedure=procedure, slots=checks.slots(catalogue, slug),
                     communes=communes, values={}, errors=[])
 
     @app.post("/nop/{slug}", response_class=HTMLResponse)
     async def submit_post(request: Request, slug: str) -> HTMLResponse:
-        try:
-            procedure = catalogue.procedure(slug)
-        except KeyError:
-            raise StarletteHTTPException(404) from None
+        procedure = procedure_or_404(slug)
         form = await form_of(request)
         values = {k: str(form.get(k, "")).strip() for k in ("xa_phuong", "ho_ten", "nguoi_nop", "vai_tro", "email", "dien_thoai")}
         errors = []
