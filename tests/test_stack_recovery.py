@@ -36,7 +36,7 @@ SETTLE_S = 600  # a bound on the wait, so that a stall fails instead of hanging 
 def stack(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     home = tmp_path_factory.mktemp("recovery") / "home"
     env = stack_environment(home, HOSO_INTAKE_CONCURRENCY="2")
-    hoso(env, "up", timeout=300)
+    hoso(env, "up", timeout=480)
     yield env
     subprocess.run([HOSO, "down"], env=env, capture_output=True, timeout=120)
 
