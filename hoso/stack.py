@@ -293,7 +293,7 @@ def stop(settings: Settings, name: str, timeout_s: float = 20) -> bool:
     return True
 
 
-def ready_buckets(settings: Settings, timeout_s: float = 60) -> None:
+def ready_buckets(settings: Settings, timeout_s: float = 180) -> None:
     """Make the buckets with the operator's (administrator's) key, waiting for a freshly started S3 server:
     its port opens before the filer behind it answers. The worker's key cannot make buckets."""
     from storage.objects import ObjectStore

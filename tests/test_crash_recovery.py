@@ -67,7 +67,7 @@ def test_sigkill_mid_dossier_then_the_next_run_finishes_each_exactly_once(tmp_pa
     home = tmp_path / "home"
     env = stack_environment(home, HOSO_CLAIM_LEASE_S="5")
     db_url = f"sqlite:///{home / 'hoso.db'}"
-    hoso(env, "up", timeout=240)
+    hoso(env, "up", timeout=480)
     try:
         cases = generate_corpus(tmp_path / "scans", count=6, seed=3, scan_ratio=1.0, defect_ratio=0.0)
         for case in cases:
@@ -92,7 +92,7 @@ def test_sigkill_mid_dossier_then_the_next_run_finishes_each_exactly_once(tmp_pa
         with session_scope(db_url) as s:
             assert repository.get(s, in_flight).status == "processing"  # left mid-way, as a crash leaves it
 
-        hoso(env, "up", timeout=240)  # brings the worker back; the rest kept running
+        hoso(env, "up", timeout=480)  # brings the worker back; the rest kept running
         time.sleep(6)  # the killed run's lease lapses
         hoso(env, "run", "--here", timeout=600)
         rows = [json.loads(line) for line in hoso(env, "list", "--json").splitlines()]
