@@ -32,6 +32,7 @@ from core.settings import Settings
 from storage.access import S3Identity, seaweed_s3_config
 
 WORKER_IDENTITY = "hoso-worker"
+PORTAL_IDENTITY = "hoso-portal"
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,10 @@ class StackSecrets:
     prefect_auth: str
     seal_secret: str
     worker: S3Identity
+    portal: S3Identity
 
     def __repr__(self) -> str:
-        return f"StackSecrets(worker={self.worker!r})"
+        return f"StackSecrets(worker={self.worker!r}, portal={self.portal!r})"
 
 
 def secrets_dir(settings: Settings) -> Path:
@@ -72,25 +74,26 @@ def load_stack_secrets(settings: Settings) -> StackSecrets | None:
     data = read_secret_json(path)
     try:
         worker = S3Identity(WORKER_IDENTITY, data["worker_access_key"], data["worker_secret_key"], "worker")
-        return StackSecrets(prefect_auth=data["prefect_auth"], seal_secret=data["seal_secret"], worker=worker)
+        portal = S3Identity(PORTAL_IDENTITY, data["portal_access_key"], data["portal_secret_key"], "portal")
+        return StackSecrets(prefect_auth=data["prefect_auth"], seal_secret=data["seal_secret"], worker=worker, portal=portal)
     except KeyError as exc:
         raise ConfigError(f"Tệp bí mật «{path}» thiếu khoá {exc}.") from exc
 
 
 def ensure_stack_secrets(settings: Settings) -> StackSecrets:
     """The stack's secrets, generated on the first call and kept (a restart keeps every key)."""
-    found = load_stack_secrets(settings)
-    if found is not None:
-        return found
-    write_secret_json(
-        secrets_dir(settings) / "stack.json",
-        {
-            "prefect_auth": new_secret(),
-            "seal_secret": settings.seal_secret.get_secret_value() if settings.seal_secret else new_secret(),
-            "worker_access_key": WORKER_IDENTITY,
-            "worker_secret_key": new_secret(),
-        },
-    )
+    path = secrets_dir(settings) / "stack.json"
+    kept = read_secret_json(path) if path.exists() else {}
+    fresh = {
+        "prefect_auth": new_secret(),
+        "seal_secret": settings.seal_secret.get_secret_value() if settings.seal_secret else new_secret(),
+        "worker_access_key": WORKER_IDENTITY,
+        "worker_secret_key": new_secret(),
+        "portal_access_key": PORTAL_IDENTITY,
+        "portal_secret_key": new_secret(),
+    }
+    if set(fresh) - set(kept):  # first start, or a stack made before a part had its own key
+        write_secret_json(path, {**fresh, **kept})
     made = load_stack_secrets(settings)
     assert made is not None
     return made
@@ -145,6 +148,14 @@ def write_part_files(settings: Settings, secrets: StackSecrets) -> None:
         },
     )
     write_secret_json(
+        part_credentials_file(settings, "portal"),
+        {
+            "s3_access_key": secrets.portal.access_key,
+            "s3_secret_key": secrets.portal.secret_key,
+            "database_url": worker_database_url(settings),  # the portal writes its filings and records
+        },
+    )
+    write_secret_json(
         part_credentials_file(settings, "events"),
         {
             "seal_secret": secrets.seal_secret,
@@ -157,7 +168,7 @@ def write_part_files(settings: Settings, secrets: StackSecrets) -> None:
 def write_weed_config(settings: Settings, secrets: StackSecrets) -> Path:
     """`weed mini`'s identities: the operator as administrator, the worker, every station added so far."""
     admin = S3Identity("hoso-admin", settings.s3_access_key, settings.s3_secret_key.get_secret_value(), None)
-    config = seaweed_s3_config([admin, secrets.worker, *stations(settings)], settings.bucket_prefix)
+    config = seaweed_s3_config([admin, secrets.worker, secrets.portal, *stations(settings)], settings.bucket_prefix)
     return write_secret_json(weed_config_file(settings), config)
 
 

@@ -166,6 +166,8 @@ def s3_service(settings: Settings) -> Service:
 
 
 def services(settings: Settings) -> list[Service]:
+    from hoso.identities import part_credentials_file
+
     parts = []
     if embedded_s3(settings):
         parts.append(s3_service(settings))
@@ -190,14 +192,15 @@ def services(settings: Settings) -> list[Service]:
             PROJECT_DIR,
         )
     )
-    # The residents' portal: it writes the inbox and reads the records, like a scan station
-    # and `hoso show`; it is given no Prefect address (it never talks to the server).
+    # The residents' portal: it writes residents' folders into the inbox and reads the records, with
+    # its own S3 key (storage/policies/portal.json); it is given no Prefect address (it never talks to the server).
     parts.append(
         Service(
             "portal",
             [_bin("hoso"), "portal", "serve", "--host", settings.portal_host, "--port", str(settings.portal_listen_port)],
             settings.portal_listen_port,
-            {**hoso_env(settings), **portal_env(settings), "OMP_THREAD_LIMIT": "1"},
+            {**hoso_env(settings), **portal_env(settings), "OMP_THREAD_LIMIT": "1",
+             "HOSO_CREDENTIALS_FILE": str(part_credentials_file(settings, "portal"))},
             PROJECT_DIR,
         )
     )

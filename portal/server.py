@@ -23,8 +23,7 @@ from storage.objects import ObjectStore
 def build(settings: Settings) -> Portal:
     assert settings.database_url
     migrate(settings.database_url)
-    store = ObjectStore.from_settings(settings)
-    store.ensure_buckets()
+    store = ObjectStore.from_settings(settings)  # its own key: residents' folders only; `hoso up` made the buckets
     catalogue = (
         load_catalogue(settings.catalogue_dir, area=settings.service_area)
         if settings.catalogue_dir or settings.service_area

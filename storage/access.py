@@ -14,8 +14,11 @@ access key is, the station's inbox folder.
 * ``worker``: read and delete (by version) in the inbox; read and write the archive,
   the quarantine and the office areas; nothing else: no bucket made or dropped, no
   policy, versioning or notification changed, nothing in the archive deleted.
-* The event receiver and the portal hold no S3 key at all: the receiver only turns
-  MinIO's notifications into Prefect events, the portal only reads the database.
+* ``portal``: put (and take back, when a filing fails half-way) the residents' folders
+  under ``<prefix>-inbox/cong-dan/``, and read the archive for the papers a supplement
+  sends back into the pipeline; it lists and deletes nothing else.
+* The event receiver holds no S3 key at all: it only turns MinIO's notifications into
+  Prefect events.
 
 An administrator identity (the operator's ``HOSO_S3_ACCESS_KEY``) makes the buckets
 and turns versioning on (``hoso up``); nothing in the pipeline runs with it.
@@ -28,8 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-Role = Literal["station", "worker"]
-ROLES: tuple[Role, ...] = ("station", "worker")
+Role = Literal["station", "worker", "portal"]
+ROLES: tuple[Role, ...] = ("station", "worker", "portal")
 POLICY_DIR = Path(__file__).parent / "policies"
 DEFAULT_PREFIX = "hoso"
 # What the embedded server's administrator may do: every legacy action, "Admin" included.

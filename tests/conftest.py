@@ -69,7 +69,9 @@ class S3Server:
         admin = S3Identity("hoso-admin", self.access_key, self.secret_key, None)
         self.worker = S3Identity("hoso-worker", "hoso-worker", "worker-" + uuid.uuid4().hex, "worker")
         self.stations = {n: S3Identity(n, n, f"{n}-" + uuid.uuid4().hex, "station") for n in ("quay-1", "quay-2", "quay-3")}
-        identities = write_secret_json(data_dir / "s3-identities.json", seaweed_s3_config([admin, self.worker, *self.stations.values()], TEST_BUCKETS))
+        self.portal = S3Identity("hoso-portal", "hoso-portal", "portal-" + uuid.uuid4().hex, "portal")
+        identities = write_secret_json(data_dir / "s3-identities.json", seaweed_s3_config(
+            [admin, self.worker, self.portal, *self.stations.values()], TEST_BUCKETS))
         self._argv = weed_argv(data_dir, self.s3_port, self.base_port, identities)
         self._env = inherited_env()
         self._wait = wait_for_port

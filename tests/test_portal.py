@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from pydantic import SecretStr
 from PIL import Image, ImageFilter
 
 from tests.browser import full_page_png, phone_browser, serious_violations
@@ -90,7 +91,7 @@ def gateway() -> Iterator[tuple[list[dict[str, Any]], str]]:
 
 
 @pytest.fixture(scope="module")
-def portal(prefect_server, module_settings, module_store, mailbox, gateway) -> Iterator[SimpleNamespace]:  # type: ignore[no-untyped-def]
+def portal(prefect_server, s3_server, module_settings, module_store, mailbox, gateway) -> Iterator[SimpleNamespace]:  # type: ignore[no-untyped-def]
     import uvicorn
 
     from hoso.stack import free_port, wait_for_port
@@ -102,6 +103,8 @@ def portal(prefect_server, module_settings, module_store, mailbox, gateway) -> I
     settings = module_settings.model_copy(update={
         "smtp_host": "127.0.0.1", "smtp_port": smtp_port, "max_file_bytes": 3 * 1024 * 1024,
         "portal_lookup_attempts": 4, "portal_port": port, "portal_notify_interval_s": 0.5, "notify_webhook": gateway[1],
+        # the portal's own key, as `hoso up` gives it (storage/policies/portal.json): least privilege, tried for real
+        "s3_access_key": s3_server.portal.access_key, "s3_secret_key": SecretStr(s3_server.portal.secret_key),
     })
     built = build(settings)
     server = uvicorn.Server(uvicorn.Config(create_app(built), host="127.0.0.1", port=port, log_level="warning"))
@@ -398,7 +401,7 @@ def test_an_official_asks_once_for_missing_papers_and_the_dossier_resumes_with_i
     def review(owner: str) -> str:
         with session_scope(portal.settings.database_url) as session:
             assert repository.claim(session, dossier_id, owner, timedelta(minutes=5), settled_too=True)
-        return apply_review(built.store, built.db_url, built.catalogue, dossier_id, owner, decision)
+        return apply_review(portal.store, built.db_url, built.catalogue, dossier_id, owner, decision)
 
     assert review("xem-xet-1") == "awaiting_supplement"
     with pytest.raises(SupplementRefused):  # the same ground twice: refused, the dossier keeps waiting

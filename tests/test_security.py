@@ -219,3 +219,20 @@ def test_database_roles_workers_keep_rows_not_tables_and_the_portal_reads_a_look
     with pytest.raises(errors.InsufficientPrivilege):
         as_role(migrate_url, "SELECT 1 FROM pg_authid")  # the migrations role is no administrator
     as_role(migrate_url, "ALTER TABLE dossier ADD COLUMN migrated_by_its_own_role int")  # but it owns the schema
+
+
+def test_the_portal_files_residents_folders_and_reads_the_archive_only(s3_server, hoso_settings, areas) -> None:  # type: ignore[no-untyped-def]
+    """The portal's own key (storage/policies/portal.json): residents' folders in, archived papers of a supplement out."""
+    portal: ObjectStore = s3_server.store_as(hoso_settings, s3_server.portal)
+    admin: ObjectStore = areas["admin"]
+    filed = portal.put("inbox", "cong-dan/abc/01-to-khai.pdf", b"%PDF-1.7 resident")
+    assert admin.get("inbox", "cong-dan/abc/01-to-khai.pdf", filed.version_id) == b"%PDF-1.7 resident"
+    assert portal.get("archive", "dossiers/d1/original/01-cccd.pdf") == b"%PDF-1.7 archived"
+    portal.remove("inbox", "cong-dan/abc/01-to-khai.pdf", filed.version_id)  # a filing that failed half-way
+
+    assert _refused(lambda: portal.put("inbox", "quay-2/gia-mao.pdf", b"x")) == "AccessDenied"
+    assert _refused(lambda: portal.get("inbox", "quay-2/giay-khai-sinh.pdf")) == "AccessDenied"
+    assert _refused(lambda: portal.keys("inbox", "")) == "AccessDenied"
+    assert _refused(lambda: portal.put("archive", "dossiers/d1/record.json", b"{}")) == "AccessDenied"
+    assert _refused(lambda: portal.remove("inbox", "quay-2/giay-khai-sinh.pdf", areas["waiting"].version_id)) == "AccessDenied"
+    assert admin.get("inbox", "quay-2/giay-khai-sinh.pdf") == b"%PDF-1.7 waiting"
