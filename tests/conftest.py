@@ -85,21 +85,34 @@ class S3Server:
         self._wait_ready()
 
     def _wait_ready(self) -> None:
-        """The port opens before the filer behind it answers; wait until a bucket can be listed."""
+        """The port opens before the filer behind it answers, and the filer lists buckets before the
+        volume server is back with the master (after a restart, puts then fail with InternalError):
+        wait until an object can be written and read back."""
+        import io
         import time
 
         from storage.objects import ObjectStore
 
         store = ObjectStore(self.endpoint, self.access_key, self.secret_key)
-        deadline = time.monotonic() + 60
+        client, bucket = store._client, "ready-probe"
+        deadline = time.monotonic() + 90
         while True:
             try:
-                store._client.list_buckets()
+                client.list_buckets()
+                if not client.bucket_exists(bucket):
+                    client.make_bucket(bucket)
+                client.put_object(bucket, "probe", io.BytesIO(b"ok"), 2)
+                response = client.get_object(bucket, "probe")
+                try:
+                    assert response.read() == b"ok"
+                finally:
+                    response.close()
+                    response.release_conn()
                 return
             except Exception:
                 if time.monotonic() > deadline:
                     raise
-                time.sleep(0.3)
+                time.sleep(0.5)
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
