@@ -10,6 +10,7 @@ that falls with every repair, so that the rules know when to ask a person.
 from __future__ import annotations
 
 import re
+from datetime import date
 from dataclasses import replace
 import unicodedata
 from collections import Counter
@@ -25,7 +26,7 @@ from domain.layout import NEXT_ROW_GAP, Cell, Row, WordBox, line_height, rows_fr
 from domain.model import FieldValue, PageInput
 from core.text import is_vietnamese_word
 from domain.text import clean_line, fold, fold_key, read_number, repair_digits, squash, title_case
-from domain.validators import Invalid, amount, area, find_date, land_certificate, parse_sex
+from domain.validators import Invalid, amount, area, find_date, land_certificate, parse_sex, personal_id
 
 SECTION_MIN_SCORE = 88.0  # a heading line must read this well to open a section
 PERSONAL_ID_LENGTHS = (12, 9)  # số định danh cá nhân; the old CMND, to report it as such
@@ -185,10 +186,12 @@ def _read_sex(raw: str) -> Reading | None:
         pass
     # Specks before the value ("GIỚI tình /j S€C%: Nu" from a bilingual ID card): the word after the last colon.
     tail = raw.rsplit(":", 1)[-1].strip() if ":" in raw else ""
-    try:
-        return (parse_sex(tail), 0.8) if tail else ((squash(raw), 0.5) if raw else None)
-    except Invalid:
-        return (squash(raw), 0.5) if raw else None
+    if tail:
+        try:
+            return parse_sex(tail), 0.8
+        except Invalid:
+            pass
+    return (squash(raw), 0.5) if raw else None
 
 
 def _read_with(parse: Callable[[str], object], show: Callable[[object], str]) -> Callable[[str], Reading | None]:
@@ -655,7 +658,7 @@ def extract_fields(
         reader.read_page(page, next(i for i, p in enumerate(pages, 1) if p is page))
     found = reader.found
     if any(s.name == "applicant_id" and not s.same_as for s in specs) and not _has_value(found, "applicant_id"):
-        beside = _id_beside_name(pages, form_pages, found.get("applicant_name"))
+        beside = _id_beside_name(pages, form_pages, found.get("applicant_name"), catalogue)
         if beside is not None:
             found["applicant_id"] = beside
     for spec in specs:
@@ -673,7 +676,8 @@ def _has_value(found: dict[str, FieldValue], name: str) -> bool:
 ATTACHMENT_ID_FACTOR = 0.9
 
 
-def _id_beside_name(pages: Sequence[PageInput], form_pages: Sequence[PageInput], name: FieldValue | None) -> FieldValue | None:
+def _id_beside_name(pages: Sequence[PageInput], form_pages: Sequence[PageInput], name: FieldValue | None,
+                    catalogue: Catalogue) -> FieldValue | None:
     """The applicant's ID printed on an attachment on the line that names them.
 
     Older forms (the building permit application of Nghị định 15/2021) have no
@@ -697,11 +701,20 @@ def _id_beside_name(pages: Sequence[PageInput], form_pages: Sequence[PageInput],
                 value = printed.pop()
                 confidence = page.confidence / 100 * ATTACHMENT_ID_FACTOR
                 born = _BORN_IN.search(fold(line.lower()))
-                if born and len(value) == 12 and value[4:6] != born.group(1)[2:]:
+                if born and _born_elsewhere(value, int(born.group(1)), catalogue):
                     # The line's own birth year and the number's year digits disagree: an official looks.
                     confidence = min(confidence, 0.5)
                 return FieldValue(value, round(confidence, 3), number, None)
     return None
+
+
+def _born_elsewhere(number: str, year: int, catalogue: Catalogue) -> bool:
+    """Whether the number's century and year digits name another birth year (the validator's own rule)."""
+    try:
+        personal_id(number, catalogue.provinces, dob=date(year, 1, 1))
+    except Invalid as exc:
+        return exc.code == "so-dinh-danh-sai-nam-sinh"
+    return False
 
 
 _BORN_IN = re.compile(r"sinh\s+(?:nam|ngay\s+\d{1,2}\s*/\s*\d{1,2}\s*/)\s*(\d{4})")

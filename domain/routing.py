@@ -41,9 +41,14 @@ def _addressee(pages: Sequence[PageInput], catalogue: Catalogue) -> tuple[str, P
     # columns begin under it ("Kính gửi: Ủy ban nhân dân xã Hồn" … "g Vân, TP. Hà Nội").
     for page in pages:
         readings = [top_down_text(page.text, page.words)] if page.words else []
-        found = [f for f in (_addressee_in(split_lines(t), labels, catalogue) for t in [*readings, page.text]) if f]
-        if found:  # the first page with an addressee line decides
-            return next((f for f in found if f[1] is not None), found[0])
+        first = None
+        for text in [*readings, page.text]:
+            found = _addressee_in(split_lines(text), labels, catalogue)
+            if found is not None and found[1] is not None:
+                return found
+            first = first or found
+        if first is not None:  # the first page with an addressee line decides
+            return first
     return None
 
 
