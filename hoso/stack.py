@@ -43,17 +43,29 @@ def _bin(name: str) -> str:
     return found
 
 
-def weed_argv(data_dir: Path, s3_port: int, base_port: int, identities: Path | None = None) -> list[str]:
+# Enough for hoso's own buckets many times over; the test suite's shared server, where
+# every test makes its own buckets, asks for more (tests/conftest.py).
+WEED_MAX_VOLUMES = 200
+
+
+def weed_argv(
+    data_dir: Path, s3_port: int, base_port: int, identities: Path | None = None, max_volumes: int = WEED_MAX_VOLUMES,
+) -> list[str]:
     """`weed mini` with every port pinned, so two stacks (or a test) never collide.
 
     ``identities`` is its S3 configuration (hoso/identities.py): each identity with its
     policy, enforced on every request. Only the file's path is on the command line.
+
+    ``max_volumes`` is pinned too: left to itself, mini allows free disk ÷ volume size
+    volumes (79 on a disk with 79 GB free), and every bucket is a collection that takes a
+    volume of its own, so the 79th bucket's first put fails with InternalError. Volumes are
+    not preallocated, so a high count costs nothing until it is used.
     """
     return [
         _bin("weed"), "mini", f"-dir={data_dir}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
         f"-master.port={base_port}", f"-volume.port={base_port + 1}", f"-filer.port={base_port + 2}",
         f"-admin.port={base_port + 3}", f"-s3.port={s3_port}", "-webdav=false", "-admin.ui=false",
-        "-s3.port.iceberg=0", "-s3.port.lance=0",
+        "-s3.port.iceberg=0", "-s3.port.lance=0", f"-volume.max={max_volumes}",
         *([f"-s3.config={identities}"] if identities else []),
     ]
 

@@ -49,6 +49,9 @@ def _weed_ports() -> tuple[int, int]:
 # The tests' buckets: one prefix per test, all starting with "t" (settings_for), which the
 # policies of the fixture's identities are rendered for.
 TEST_BUCKETS = "t*"
+# Each test makes four or five buckets of its own on the session's weed mini, each a
+# collection with a volume of its own: about 600 in a full run (see hoso.stack.weed_argv).
+SESSION_MAX_VOLUMES = 3000
 
 
 class S3Server:
@@ -72,7 +75,7 @@ class S3Server:
         self.portal = S3Identity("hoso-portal", "hoso-portal", "portal-" + uuid.uuid4().hex, "portal")
         identities = write_secret_json(data_dir / "s3-identities.json", seaweed_s3_config(
             [admin, self.worker, self.portal, *self.stations.values()], TEST_BUCKETS))
-        self._argv = weed_argv(data_dir, self.s3_port, self.base_port, identities)
+        self._argv = weed_argv(data_dir, self.s3_port, self.base_port, identities, max_volumes=SESSION_MAX_VOLUMES)
         self._env = inherited_env()
         self._wait = wait_for_port
         self.proc: subprocess.Popen[bytes] | None = None
