@@ -657,10 +657,12 @@ def extract_fields(
     for page in form_pages:
         reader.read_page(page, next(i for i, p in enumerate(pages, 1) if p is page))
     found = reader.found
-    if any(s.name == "applicant_id" and not s.same_as for s in specs) and not _has_value(found, "applicant_id"):
+    id_spec = next((s for s in specs if s.name == "applicant_id" and not s.same_as), None)
+    if id_spec is not None:
         beside = _id_beside_name(pages, form_pages, found.get("applicant_name"), catalogue)
-        if beside is not None:
-            found["applicant_id"] = beside
+        chosen = _surer_id(found.get("applicant_id"), beside, found.get(id_spec.dob_field or ""), catalogue)
+        if chosen is not None:
+            found["applicant_id"] = chosen
     for spec in specs:
         if spec.same_as and spec.same_as in found:
             found[spec.name] = found[spec.same_as]
@@ -676,15 +678,60 @@ def _has_value(found: dict[str, FieldValue], name: str) -> bool:
 ATTACHMENT_ID_FACTOR = 0.9
 
 
+def _surer_id(on_form: FieldValue | None, beside: FieldValue | None, dob: FieldValue | None,
+              catalogue: Catalogue) -> FieldValue | None:
+    """The applicant's ID to keep, when an attachment restates it beside their name.
+
+    The form's own line wins when it was read as printed. A boxed row that came
+    out as specks and stray digits ("a1 1393963 9 053931": nine digits, an old
+    identity card number by accident) is less sure than the consent letter's
+    "bà Nguyễn Mỹ Duyên, sinh ngày 06/12/1995, số định danh cá nhân 024195599594";
+    then the attachment's number is taken, if it is a valid number for the
+    form's date of birth. Where both agree, the reading is as sure as the surer.
+    """
+    if beside is None:
+        return None
+    if on_form is None or not on_form.value:
+        return beside
+    if on_form.value == beside.value:
+        return on_form if on_form.confidence >= beside.confidence else replace(on_form, confidence=beside.confidence)
+    if on_form.confidence >= beside.confidence:
+        return None
+    born = _date_of(dob)
+    try:
+        personal_id(beside.value, catalogue.provinces, dob=born)
+    except Invalid:
+        return None
+    return beside
+
+
+def _date_of(value: FieldValue | None) -> date | None:
+    parts = find_date(value.value) if value is not None and value.value else None
+    if parts is None:
+        return None
+    day, month, year = parts
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+# A line that ends on an ID's label, the number wrapped to the next line ("…, số định danh cá nhân" / "024195599594").
+_ENDS_ON_ID_LABEL = re.compile(r"(?:dinh danh ca nhan|cccd|can cuoc(?: cong dan)?|cmnd|so)\s*:?\s*$")
+
+
 def _id_beside_name(pages: Sequence[PageInput], form_pages: Sequence[PageInput], name: FieldValue | None,
                     catalogue: Catalogue) -> FieldValue | None:
     """The applicant's ID printed on an attachment on the line that names them.
 
     Older forms (the building permit application of Nghị định 15/2021) have no
     ID line: the official reads it off the copy attached ("Ông: NGUYỄN VĂN A,
-    sinh năm 1980, CCCD số: 001080012345" on a land certificate). Taken only
-    where the name the form gives is on the same line, so that a child's or a
-    seller's number is never taken for the applicant's.
+    sinh năm 1980, CCCD số: 001080012345" on a land certificate); a consent
+    letter for a residence registration names the person it lets in with their
+    number, often wrapped to the next line. Taken only where the name the form
+    gives is on the same line (the number there, or opening the next line after
+    the ID's label), so that a child's or a seller's number is never taken for
+    the applicant's.
     """
     if name is None or len(name.value.split()) < 2:
         return None
@@ -692,11 +739,15 @@ def _id_beside_name(pages: Sequence[PageInput], form_pages: Sequence[PageInput],
     for number, page in enumerate(pages, 1):
         if any(page is p for p in form_pages):
             continue
-        for line in split_lines(page.text):
+        lines = split_lines(page.text)
+        for at, line in enumerate(lines):
             key = fold_key(line)
             if wanted not in key and fuzz.partial_ratio(wanted, key) < 92:
                 continue
             printed = {re.sub(r"\D", "", m) for m in _ID_AS_PRINTED.findall(line)}
+            if not printed and at + 1 < len(lines) and _ENDS_ON_ID_LABEL.search(fold(line.lower())):
+                opening = _ID_AS_PRINTED.match(lines[at + 1].strip())
+                printed = {re.sub(r"\D", "", opening.group(0))} if opening else set()
             if len(printed) == 1:
                 value = printed.pop()
                 confidence = page.confidence / 100 * ATTACHMENT_ID_FACTOR

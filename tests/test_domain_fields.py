@@ -317,3 +317,34 @@ def test_an_attachment_id_whose_year_digits_disagree_with_the_birth_year_beside_
     land = "GIẤY CHỨNG NHẬN\nÔng: LÊ VĂN TÁM, sinh năm 1970, CCCD số: 001073012345\n"
     fields = extract_fields("giay-phep-xay-dung", [PageInput(form), PageInput(land)], default_catalogue())
     assert fields["applicant_id"].value == "001073012345" and fields["applicant_id"].confidence <= 0.5
+
+
+CT01_SPECKED = ("TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ\nKính gửi: Công an xã Kim Anh, Thành phố Hà Nội\n"
+                "1. Họ, chữ đệm và tên: Nguyễn Mỹ Duyên\n2. Ngày, tháng, năm sinh: 06/12/1995\n"
+                "4. Số định danh cá nhân: {id}\n8. Mối quan hệ với chủ hộ: Chủ hộ\n")
+CONSENT = ("VĂN BẢN ĐỒNG Ý CHO ĐĂNG KÝ THƯỜNG TRÚ\nKính gửi: Công an xã Kim Anh, Thành phố Hà Nội\n"
+           "Tôi là: Nguyễn Hữu Cường\nNgày sinh: 01/02/1976 Số định danh cá nhân: 031076412461\n"
+           "Tôi đồng ý cho bà Nguyễn Mỹ Duyên, sinh ngày 06/12/1995, số định danh cá nhân\n"
+           "{id}, được đăng ký thường trú tại chỗ ở hợp pháp nêu trên.\n")
+
+
+def test_a_specked_id_row_gives_way_to_the_number_a_consent_letter_gives_beside_the_name() -> None:
+    # The boxed row came out as specks: nine digits gathered around the label, an "old ID card" by accident.
+    pages = [PageInput(CT01_SPECKED.format(id="a1 1393963 9 053931"), 94.0), PageInput(CONSENT.format(id="024195599594"), 96.0)]
+    fields = extract_fields("thuong-tru", pages, default_catalogue())
+    assert fields["applicant_id"].value == "024195599594" and fields["applicant_id"].page == 2
+    # The owner's own number on the line above is never taken for the applicant's.
+    assert fields["applicant_id"].value != "031076412461"
+
+
+def test_an_id_read_as_printed_on_the_form_is_kept_over_an_attachment() -> None:
+    pages = [PageInput(CT01_SPECKED.format(id="024195599594"), 94.0), PageInput(CONSENT.format(id="024195599549"), 96.0)]
+    fields = extract_fields("thuong-tru", pages, default_catalogue())
+    assert fields["applicant_id"].value == "024195599594" and fields["applicant_id"].page == 1
+
+
+def test_an_attachment_number_that_does_not_fit_the_birth_date_does_not_replace_the_forms() -> None:
+    # The consent letter's number encodes 1996, the form says 1995: the form's doubtful reading stays for review.
+    pages = [PageInput(CT01_SPECKED.format(id="a1 1393963 9 053931"), 94.0), PageInput(CONSENT.format(id="024196599594"), 96.0)]
+    fields = extract_fields("thuong-tru", pages, default_catalogue())
+    assert fields["applicant_id"].value != "024196599594"
