@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 from rapidfuzz import fuzz
 
 from domain.catalogue import Catalogue
-from domain.catalogue_schema import FieldSpec, Section
+from domain.catalogue_schema import FieldSpec, SameValueRule, Section
 from domain.classify import page_title
 from domain.labels import LabelSet, split_lines, strip_value
 from domain.layout import NEXT_ROW_GAP, Cell, Row, WordBox, line_height, rows_from_text, rows_from_words, top_down_text
@@ -82,6 +82,11 @@ def _read_name(raw: str) -> Reading | None:
 
 #: The quality of a name that the dossier prints at least twice and OCR read the same each time.
 AGREED_NAME_QUALITY = 0.9
+#: What a name word read in capitals without marks counts for against one read with marks: Tesseract
+#: drops the marks of capitals far more often than it invents marks anywhere (133 and 16 of 2,734 name
+#: words on hoso's scans), so the form's "NGUYỄN BẢO NGOC" and the ID card's "NGUYỄN BẢO NGOC" together
+#: only tie the signature's "Nguyễn Bảo Ngọc", and on a tie the marks win.
+CAPITALS_WITHOUT_MARKS = 0.5
 
 
 def _consensus_marks(name: str, quality: float, lines: Sequence[str]) -> Reading:
@@ -90,12 +95,14 @@ def _consensus_marks(name: str, quality: float, lines: Sequence[str]) -> Reading
     A name is printed several times (the applicant's line, the signature, an
     attachment); Tesseract may read "NGUYỄN HỒNG CHỈ" on one line, "Nguyễn
     Hồng Chi" on another and "NGUYEN HONG CHI" on a third. Each word takes
-    the spelling most occurrences agree on.
+    the spelling most occurrences agree on, a reading in capitals without
+    marks counting half (CAPITALS_WITHOUT_MARKS).
     """
     words = name.split(" ")
     keys = [fold(w) for w in words]
-    votes: list[Counter[str]] = [Counter() for _ in words]
+    votes: list[Counter[str]] = [Counter() for _ in words]  # weighted: see CAPITALS_WITHOUT_MARKS
     in_lower_case: set[str] = set()  # spellings read from a name not printed in capitals
+    seen = 0  # places of the dossier where the name was read
     for line in lines:
         tokens = [t for t in (_letters(w) for w in re.split(r"[\s,.;:]+", line)) if t]
         for i in range(len(tokens) - len(words) + 1):
@@ -103,13 +110,14 @@ def _consensus_marks(name: str, quality: float, lines: Sequence[str]) -> Reading
             if [fold(t) for t in window] != keys:
                 continue
             capitals = all(t.isupper() for t in window)
+            seen += 1
             for counter, token in zip(votes, window):
-                counter[title_case(token)] += 1
+                counter[title_case(token)] += CAPITALS_WITHOUT_MARKS if capitals and token.isascii() else 1.0
                 if not capitals:
                     in_lower_case.add(title_case(token))
     # Read the same way in another place of the dossier (the signature, an attachment): two readings
     # that agree letter for letter (marks aside) are surer than either one.
-    if votes and sum(votes[0].values()) >= 2:
+    if seen >= 2:
         quality = max(quality, AGREED_NAME_QUALITY)
     settled = []
     for word, counter in zip(words, votes):
@@ -666,7 +674,47 @@ def extract_fields(
     for spec in specs:
         if spec.same_as and spec.same_as in found:
             found[spec.name] = found[spec.same_as]
+    if procedure is not None:
+        for rule in catalogue.procedure(procedure).rules:
+            if isinstance(rule, SameValueRule):
+                _one_person_one_number(found, rule, catalogue)
     return found
+
+
+#: How much less sure a number is when taken from the other line that writes it.
+SAME_PERSON_FACTOR = 0.9
+
+
+def _one_person_one_number(found: dict[str, FieldValue], rule: SameValueRule, catalogue: Catalogue) -> None:
+    """One person's number written twice, one of the two lines read as specks: take the other line's.
+
+    CT01's applicant who is the head of household writes their number at item 4
+    and again at item 9. Where one of those digit-box rows came out as a
+    fragment ("311681"), that is OCR, not what the resident wrote: the well-formed
+    number on the other line is theirs. Where both read as well-formed numbers
+    and differ, nothing is changed: the rule (domain.rules) sends it to review.
+    """
+    when = found.get(rule.when)
+    if when is None or fold_key(when.value) not in {fold_key(x) for x in rule.is_}:
+        return
+    one, two = found.get(rule.field), found.get(rule.other)
+    if one is None or two is None or not one.value or not two.value or one.value == two.value:
+        return
+    good = {name: _well_formed_id(value.value, catalogue) for name, value in ((rule.field, one), (rule.other, two))}
+    if good[rule.field] == good[rule.other]:
+        return
+    source, target = (one, rule.other) if good[rule.field] else (two, rule.field)
+    if found[target].confidence >= 0.9:
+        return  # read as printed: the resident may have written it so; an official compares
+    found[target] = replace(source, confidence=round(source.confidence * SAME_PERSON_FACTOR, 3))
+
+
+def _well_formed_id(value: str, catalogue: Catalogue) -> bool:
+    try:
+        personal_id(value, catalogue.provinces)
+    except Invalid:
+        return False
+    return True
 
 
 def _has_value(found: dict[str, FieldValue], name: str) -> bool:

@@ -253,6 +253,17 @@ def test_a_tie_keeps_the_marks(catalogue) -> None:
     assert _values("khai-sinh", text, catalogue, confidence=90.0)["applicant_name"] == "Nguyễn Thị Hạnh"
 
 
+def test_two_capital_readings_without_marks_do_not_outvote_one_with_marks(catalogue) -> None:
+    # The form and the ID card print the name in capitals and both lost the dot of "NGỌC"; the signature kept it.
+    text = ("TỜ KHAI ĐĂNG KÝ KHAI SINH\nHọ, chữ đệm, tên người yêu cầu: NGUYỄN BẢO NGOC\n"
+            "Họ và tên / Full name: NGUYỄN BẢO NGOC\nNguyễn Bảo Ngọc\n")
+    assert _values("khai-sinh", text, catalogue, confidence=90.0)["applicant_name"] == "Nguyễn Bảo Ngọc"
+    # Three readings in lower case without the mark still outvote one with it.
+    text = ("TỜ KHAI ĐĂNG KÝ KHAI SINH\nHọ, chữ đệm, tên người yêu cầu: Nguyễn Bảo Ngoc\n"
+            "Nguyễn Bảo Ngoc\nNguyễn Bảo Ngọc\nNguyễn Bảo Ngoc\n")
+    assert _values("khai-sinh", text, catalogue, confidence=90.0)["applicant_name"] == "Nguyễn Bảo Ngoc"
+
+
 def test_a_tie_between_different_marks_goes_to_lower_case(catalogue) -> None:
     # Both readings carry marks: the one not printed in capitals is trusted more.
     text = "TỜ KHAI ĐĂNG KÝ KHAI SINH\nHọ, chữ đệm, tên người yêu cầu: LÊ DIỆU QUẦN\nLê Diệu Quân\n"
@@ -348,3 +359,23 @@ def test_an_attachment_number_that_does_not_fit_the_birth_date_does_not_replace_
     pages = [PageInput(CT01_SPECKED.format(id="a1 1393963 9 053931"), 94.0), PageInput(CONSENT.format(id="024196599594"), 96.0)]
     fields = extract_fields("thuong-tru", pages, default_catalogue())
     assert fields["applicant_id"].value != "024196599594"
+
+
+def test_the_head_of_households_number_read_as_a_fragment_is_the_applicants_written_again() -> None:
+    text = CT01_SPECKED.format(id="024195599594") + "9. Số định danh cá nhân của chủ hộ: H31 168 1.\n"
+    fields = extract_fields("thuong-tru", [PageInput(text, 91.0)], default_catalogue())
+    assert fields["head_id"].value == "024195599594" and fields["head_id"].confidence < fields["applicant_id"].confidence
+    # Two well-formed numbers that differ are left as read: the rule sends the dossier to an official.
+    text = CT01_SPECKED.format(id="024195599594") + "9. Số định danh cá nhân của chủ hộ: 001088012345\n"
+    fields = extract_fields("thuong-tru", [PageInput(text, 91.0)], default_catalogue())
+    assert fields["head_id"].value == "001088012345"
+
+
+def test_the_kind_of_legal_paper_is_not_its_number() -> None:
+    # Thông tư 01/2021/TT-BKHĐT prints "Loại giấy tờ pháp lý của cá nhân" (tick boxes) above "Số giấy tờ pháp lý…".
+    text = ("GIẤY ĐỀ NGHỊ ĐĂNG KÝ HỘ KINH DOANH\nKính gửi: Phòng Kinh tế xã Ô Diên\n"
+            "Tôi là (ghi họ tên bằng chữ in hoa): PHAN MỸ DUNG\nSinh ngày: 22/06/2004\n"
+            "Loại giấy tờ pháp lý của cá nhân: 1 Chứng minh nhân dân m Căn cước công dân\n"
+            "Số giấy tờ pháp lý của cá nhân: 001304922063\n")
+    fields = extract_fields("ho-kinh-doanh", [PageInput(text, 91.0)], default_catalogue())
+    assert fields["applicant_id"].value == "001304922063"
