@@ -87,6 +87,8 @@ AGREED_NAME_QUALITY = 0.9
 #: words on hoso's scans), so the form's "NGUYỄN BẢO NGOC" and the ID card's "NGUYỄN BẢO NGOC" together
 #: only tie the signature's "Nguyễn Bảo Ngọc", and on a tie the marks win.
 CAPITALS_WITHOUT_MARKS = 0.5
+# …except the marks Tesseract reads into the dot of a small i ("Chi" read "Chỉ" on two official scans).
+_MARKS_OVER_I = str.maketrans("ìỉíĩ", "iiii")
 
 
 def _consensus_marks(name: str, quality: float, lines: Sequence[str]) -> Reading:
@@ -102,6 +104,7 @@ def _consensus_marks(name: str, quality: float, lines: Sequence[str]) -> Reading
     keys = [fold(w) for w in words]
     votes: list[Counter[str]] = [Counter() for _ in words]  # weighted: see CAPITALS_WITHOUT_MARKS
     in_lower_case: set[str] = set()  # spellings read from a name not printed in capitals
+    in_plain_capitals: set[str] = set()  # spellings read from capitals without any mark
     seen = 0  # places of the dossier where the name was read
     for line in lines:
         tokens = [t for t in (_letters(w) for w in re.split(r"[\s,.;:]+", line)) if t]
@@ -112,7 +115,10 @@ def _consensus_marks(name: str, quality: float, lines: Sequence[str]) -> Reading
             capitals = all(t.isupper() for t in window)
             seen += 1
             for counter, token in zip(votes, window):
-                counter[title_case(token)] += CAPITALS_WITHOUT_MARKS if capitals and token.isascii() else 1.0
+                plain_capitals = capitals and token.isascii()
+                counter[title_case(token)] += CAPITALS_WITHOUT_MARKS if plain_capitals else 1.0
+                if plain_capitals:
+                    in_plain_capitals.add(title_case(token))
                 if not capitals:
                     in_lower_case.add(title_case(token))
     # Read the same way in another place of the dossier (the signature, an attachment): two readings
@@ -127,9 +133,10 @@ def _consensus_marks(name: str, quality: float, lines: Sequence[str]) -> Reading
         # 161 of 2,734 name words lost their marks, 16 got wrong ones), then
         # lower case beats capitals (where 133 of the 161 losses were), then
         # the label's reading stays.
-        settled.append(
-            max(counter, key=lambda w: (counter[w], not w.isascii(), w in in_lower_case, w == word))
-        )
+        best = max(counter, key=lambda w: (counter[w], not w.isascii(), w in in_lower_case, w == word))
+        # A capital I has no dot for Tesseract to read as a mark; a small i's dot becomes one ("Chi" → "Chỉ").
+        plain = best.translate(_MARKS_OVER_I)
+        settled.append(plain if plain != best and plain in in_plain_capitals else best)
     if settled == words:
         return name, quality
     return " ".join(settled), quality * 0.95

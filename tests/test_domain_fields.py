@@ -264,6 +264,13 @@ def test_two_capital_readings_without_marks_do_not_outvote_one_with_marks(catalo
     assert _values("khai-sinh", text, catalogue, confidence=90.0)["applicant_name"] == "Nguyễn Bảo Ngoc"
 
 
+def test_the_dot_of_a_small_i_read_as_a_mark_gives_way_to_the_capitals(catalogue) -> None:
+    # Tesseract read the signature's "Chi" as "Chỉ"; the capitals, which have no dot to misread, say CHI.
+    text = ("TỜ KHAI ĐĂNG KÝ KHAI SINH\nHọ, chữ đệm, tên người yêu cầu: NGUYỄN PHƯƠNG CHI\n"
+            "NGUYỄN PHƯƠNG. CHI\nNguyễn Phương Chỉ\n")
+    assert _values("khai-sinh", text, catalogue, confidence=90.0)["applicant_name"] == "Nguyễn Phương Chi"
+
+
 def test_a_tie_between_different_marks_goes_to_lower_case(catalogue) -> None:
     # Both readings carry marks: the one not printed in capitals is trusted more.
     text = "TỜ KHAI ĐĂNG KÝ KHAI SINH\nHọ, chữ đệm, tên người yêu cầu: LÊ DIỆU QUẦN\nLê Diệu Quân\n"
