@@ -15,10 +15,12 @@ at 200-300 dpi, or a text-layer PDF), plain Tesseract the page's picture at
 its own resolution as a PNG with the same pixels (decoded from the JPEG where
 the file holds one), or, for a text-layer PDF, the page rendered at 300 dpi.
 
-Page kinds: sparse one-page forms with short lines (``bench/sparse.py``) and
-the dense declarations of the accuracy corpus, each clean (a good scanner)
-and degraded (skew, blur, noise; every fourth dense page heavily degraded, as
-in the pipeline benchmark), and text-layer PDFs of both.
+Page kinds: sparse one-page forms with short lines (``bench/sparse.py``), the
+pages of the official-template corpus (``samples.official``: the forms with
+their dotted leaders, digit boxes and tables, and their attachments), and the
+dense declarations of the accuracy corpus, each clean (a good scanner) and
+degraded (skew, blur, noise; every fourth dense page heavily degraded, as in
+the pipeline benchmark), and text-layer PDFs of the sparse and dense ones.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ from bench.sparse import form_picture, sparse_form, sparse_look
 from ocr import OcrOptions, read_document
 from samples.render import ScanLook, degrade, rasterise
 
-KINDS = ("sparse-clean", "sparse-degraded", "dense-clean", "dense-degraded", "text-layer")
+KINDS = ("sparse-clean", "sparse-degraded", "official-clean", "official-degraded", "dense-clean", "dense-degraded",
+         "text-layer")
 _FORMATS = ("pdf", "jpeg", "png", "tiff")  # what scan stations send, PDF and JPEG most
 
 
@@ -113,6 +116,7 @@ def _save_scan(picture: Image.Image, stem: Path, fmt: str, dpi: int, quality: in
 def build(out: Path, per_kind: int, seed: int) -> list[BenchPage]:
     """``per_kind`` pages of each kind, the same for the same seed."""
     from samples.corpus import generate_corpus, random_look
+    from samples.official.corpus import generate_official_corpus
 
     rng = random.Random(seed)
     noise = np.random.default_rng(seed)
@@ -135,6 +139,16 @@ def build(out: Path, per_kind: int, seed: int) -> list[BenchPage]:
         scanned("sparse-degraded" if degraded else "sparse-clean", i // 2, form_picture(form, look.dpi), look, truth)
         if i < per_kind:
             text_layers.append((form.pdf, truth))
+    official: list[tuple[bytes, int, str]] = []
+    for case in generate_official_corpus(out / "official", count=per_kind, seed=seed, scan_ratio=0.0):
+        data = case.files[0].read_bytes()
+        with pdfplumber.open(case.files[0]) as doc:
+            official += [(data, n, page.extract_text() or "") for n, page in enumerate(doc.pages)]
+    official = rng.sample(official, min(len(official), per_kind * 2))
+    for i, (data, n, truth) in enumerate(official):
+        degraded = i % 2 == 1
+        look = random_look(rng) if degraded else clean_look(rng)
+        scanned("official-degraded" if degraded else "official-clean", i // 2, rasterise(data, look.dpi)[n], look, truth)
     cases = generate_corpus(out / "source", count=per_kind * 2 + 8, seed=seed, scan_ratio=0.0, defect_ratio=0.0)
     dense: list[tuple[bytes, int, str]] = []
     for case in cases:
@@ -210,7 +224,7 @@ def run_library_bench(out: Path, per_kind: int, options: OcrOptions, seed: int =
     # Page by page, every variant in turn: the load of the shared machine then weighs on all alike.
     for page in pages:
         for name in variants:
-            if name == no_pdf and page.kind not in ("sparse-clean", "dense-clean"):
+            if name == no_pdf and page.kind not in ("sparse-clean", "official-clean", "dense-clean"):
                 continue  # the extra outputs' cost, measured where they weigh most: clean pages
             if name.startswith("plain"):
                 tesseract, text = plain_page(page, name.split()[1])
@@ -266,7 +280,7 @@ def run_library_bench(out: Path, per_kind: int, options: OcrOptions, seed: int =
         f"| {total['plain vie+eng'] / n:.3f} | {total[alt] / n:.3f} | | | | |"
     )
     if options.searchable_pdf:
-        clean = [k for k in ("sparse-clean", "dense-clean")]
+        clean = [k for k in ("sparse-clean", "official-clean", "dense-clean")]
         with_pdf = sum(figures[k][mine].cpu for k in clean)
         without = sum(figures[k][no_pdf].cpu for k in clean)
         lines += ["", f"extra outputs (TSV for the confidences and the searchable PDF page, from the same Tesseract run), on the "

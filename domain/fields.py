@@ -675,7 +675,10 @@ def extract_fields(
     id_spec = next((s for s in specs if s.name == "applicant_id" and not s.same_as), None)
     if id_spec is not None:
         beside = _id_beside_name(pages, form_pages, found.get("applicant_name"), catalogue)
-        chosen = _surer_id(found.get("applicant_id"), beside, found.get(id_spec.dob_field or ""), catalogue)
+        on_form = found.get("applicant_id")
+        as_printed = on_form is not None and on_form.page is not None and (
+            on_form.confidence >= round(pages[on_form.page - 1].confidence / 100, 3))
+        chosen = _surer_id(on_form, beside, found.get(id_spec.dob_field or ""), catalogue, as_printed)
         if chosen is not None:
             found["applicant_id"] = chosen
     for spec in specs:
@@ -734,7 +737,7 @@ ATTACHMENT_ID_FACTOR = 0.9
 
 
 def _surer_id(on_form: FieldValue | None, beside: FieldValue | None, dob: FieldValue | None,
-              catalogue: Catalogue) -> FieldValue | None:
+              catalogue: Catalogue, as_printed: bool = False) -> FieldValue | None:
     """The applicant's ID to keep, when an attachment restates it beside their name.
 
     The form's own line wins when it was read as printed. A boxed row that came
@@ -743,6 +746,8 @@ def _surer_id(on_form: FieldValue | None, beside: FieldValue | None, dob: FieldV
     "bà Nguyễn Mỹ Duyên, sinh ngày 06/12/1995, số định danh cá nhân 024195599594";
     then the attachment's number is taken, if it is a valid number for the
     form's date of birth. Where both agree, the reading is as sure as the surer.
+    ``as_printed``: the form's number was read as one printed number, not
+    gathered or repaired; a malformed one is then what the resident wrote.
     """
     if beside is None:
         return None
@@ -750,6 +755,11 @@ def _surer_id(on_form: FieldValue | None, beside: FieldValue | None, dob: FieldV
         return beside
     if on_form.value == beside.value:
         return on_form if on_form.confidence >= beside.confidence else replace(on_form, confidence=beside.confidence)
+    if not as_printed and not _well_formed_id(on_form.value, catalogue) and _well_formed_id(beside.value, catalogue):
+        # The form's row is broken ("03307294320883": specks of the boxes joined the digits): the
+        # attachment's number stands, whatever it says of the birth year; read off an attachment it is
+        # never sure enough to turn the resident away on (catalogue confidence.trusted), only to review.
+        return beside
     if on_form.confidence >= beside.confidence:
         return None
     born = _date_of(dob)
@@ -771,8 +781,24 @@ def _date_of(value: FieldValue | None) -> date | None:
         return None
 
 
-# A line that ends on an ID's label, the number wrapped to the next line ("…, số định danh cá nhân" / "024195599594").
-_ENDS_ON_ID_LABEL = re.compile(r"(?:dinh danh ca nhan|cccd|can cuoc(?: cong dan)?|cmnd|so)\s*:?\s*$")
+# An ID's label with the line break somewhere after it or inside it ("…, số định danh cá nhân" / "024195599594",
+# "…, số định danh" / "cá nhân 033072940883"), matched on the folded pair of lines joined; the number must follow it.
+_ID_LABEL_WRAPPED = re.compile(r"(?:so dinh danh ca nhan|cccd(?: so)?|can cuoc(?: cong dan)?(?: so)?|cmnd(?: so)?)\s*:?\s*$")
+
+
+def _wrapped_id(line: str, following: str) -> set[str]:
+    """The number after an ID's label that the line break cut: the label ends the line or the next one opens with its end."""
+    head = fold(line.lower()).rstrip()
+    words = following.strip().split()
+    for taken in range(0, min(3, len(words)) + 1):  # "cá nhân" / "số:" may open the next line
+        rest = " ".join(words[taken:])
+        opening = _ID_AS_PRINTED.match(rest)
+        if opening is None:
+            continue
+        label = (head + " " + fold(" ".join(words[:taken]).lower())).strip()
+        if _ID_LABEL_WRAPPED.search(label):
+            return {re.sub(r"\D", "", opening.group(0))}
+    return set()
 
 
 def _id_beside_name(pages: Sequence[PageInput], form_pages: Sequence[PageInput], name: FieldValue | None,
@@ -800,9 +826,8 @@ def _id_beside_name(pages: Sequence[PageInput], form_pages: Sequence[PageInput],
             if wanted not in key and fuzz.partial_ratio(wanted, key) < 92:
                 continue
             printed = {re.sub(r"\D", "", m) for m in _ID_AS_PRINTED.findall(line)}
-            if not printed and at + 1 < len(lines) and _ENDS_ON_ID_LABEL.search(fold(line.lower())):
-                opening = _ID_AS_PRINTED.match(lines[at + 1].strip())
-                printed = {re.sub(r"\D", "", opening.group(0))} if opening else set()
+            if not printed and at + 1 < len(lines):
+                printed = _wrapped_id(line, lines[at + 1])
             if len(printed) == 1:
                 value = printed.pop()
                 confidence = page.confidence / 100 * ATTACHMENT_ID_FACTOR

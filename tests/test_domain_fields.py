@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
+from domain.assess import assess
 from domain.catalogue_loading import default_catalogue
 from domain.fields import extract_fields, read_value
 from domain.model import PageInput
@@ -353,6 +356,10 @@ def test_a_specked_id_row_gives_way_to_the_number_a_consent_letter_gives_beside_
     assert fields["applicant_id"].value == "024195599594" and fields["applicant_id"].page == 2
     # The owner's own number on the line above is never taken for the applicant's.
     assert fields["applicant_id"].value != "031076412461"
+    # The line break inside the label: "…, số định danh" / "cá nhân 024195599594, được…".
+    consent = CONSENT.replace("số định danh cá nhân\n{id}", "số định danh\ncá nhân {id}").format(id="024195599594")
+    fields = extract_fields("thuong-tru", [pages[0], PageInput(consent, 96.0)], default_catalogue())
+    assert fields["applicant_id"].value == "024195599594"
 
 
 def test_an_id_read_as_printed_on_the_form_is_kept_over_an_attachment() -> None:
@@ -361,11 +368,16 @@ def test_an_id_read_as_printed_on_the_form_is_kept_over_an_attachment() -> None:
     assert fields["applicant_id"].value == "024195599594" and fields["applicant_id"].page == 1
 
 
-def test_an_attachment_number_that_does_not_fit_the_birth_date_does_not_replace_the_forms() -> None:
-    # The consent letter's number encodes 1996, the form says 1995: the form's doubtful reading stays for review.
+def test_an_attachment_number_that_does_not_fit_the_birth_date_is_only_a_doubt() -> None:
+    # The form's row is broken; the consent letter's number encodes 1996 where the form says 1995: it is shown
+    # to the official as doubtful, and the dossier goes to review, never turned away on an attachment's reading.
     pages = [PageInput(CT01_SPECKED.format(id="a1 1393963 9 053931"), 94.0), PageInput(CONSENT.format(id="024196599594"), 96.0)]
     fields = extract_fields("thuong-tru", pages, default_catalogue())
-    assert fields["applicant_id"].value != "024196599594"
+    assert fields["applicant_id"].value == "024196599594" and fields["applicant_id"].confidence <= 0.5
+    assert assess(pages, default_catalogue(), datetime(2026, 12, 2, 9, tzinfo=timezone.utc)).status == "needs_review"
+    # A well-formed number on the form that is merely less sure is not replaced by one that does not fit.
+    pages = [PageInput(CT01_SPECKED.format(id="0241 9559 9594"), 80.0), PageInput(CONSENT.format(id="024196599594"), 96.0)]
+    assert extract_fields("thuong-tru", pages, default_catalogue())["applicant_id"].value == "024195599594"
 
 
 def test_the_head_of_households_number_read_as_a_fragment_is_the_applicants_written_again() -> None:
