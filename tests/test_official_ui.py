@@ -5,7 +5,10 @@ decide, and find the decision applied — and nothing personal left in what the 
 One stack for the module: four text-layer demo dossiers through the pipeline (one ends in review),
 and three waiting reviews written as the pipeline leaves them (tests/review_cases.py). Each decision
 is a real resume: the worker starts the review run, which checks and applies it.
-Screenshots go to $HOSO_UI_SCREENSHOTS when set (the README's come from there).
+The stack is as `hoso up` makes it: the Prefect UI asks for the stack's auth string (the browser
+logs in as an official would), and what this module does in the pipeline's place (leaving the three
+reviews waiting) it does with the worker's own credentials file, as process-dossier would.
+Screenshots go to $HOSO_UI_SCREENSHOTS when set (the README's review-*.png come from there).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -24,12 +28,13 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import stack_environment
+from tests.conftest import stack_environment, stack_secret
 from tests.review_cases import WaitingCase, marriage_missing_bride_name, residence_without_attachment
-from tests.test_cli_stack import HOSO, hoso
+from tests.test_cli_stack import HOSO, hoso, quiet_interval_intake
 
 pytestmark = pytest.mark.slow
 WIDTH, HEIGHT = 1366, 768
+WIDE = (1600, 1200)
 DEMO = ("01-khai-sinh", "03-ket-hon-chua-du-tuoi-ket-hon", "04-ho-kinh-doanh-ten-ho-kinh-doanh-sai", "05-tam-tru-xa-phuong-ngoai-danh-muc")
 
 
@@ -61,18 +66,34 @@ def _browser() -> Any:
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={WIDTH},{HEIGHT}", "--lang=vi"):
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={WIDTH},{HEIGHT}", "--lang=vi",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                f"--user-data-dir={tempfile.mkdtemp(prefix='hoso-chromium-')}"):
         options.add_argument(arg)
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    return webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(120)
+    driver.set_script_timeout(60)
+    return driver
+
+
+def _log_in(driver: Any, ui: str, auth: str) -> None:
+    """The stack's Prefect UI asks for its auth string first (PREFECT_SERVER_API_AUTH_STRING): typed as an official would."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(f"{ui}/runs")
+    box = _wait("the login page", lambda: driver.find_elements(By.CSS_SELECTOR, "input[type=password]"), 120)[0]
+    box.send_keys(auth, Keys.ENTER)
+    _wait("the runs page after logging in", lambda: not driver.find_elements(By.CSS_SELECTOR, "input[type=password]") and "/runs" in driver.current_url, 60)
 
 
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
     from core.settings import get_settings
     from domain.catalogue_loading import default_catalogue
+    from hoso.cli_common import on_stack_prefect
+    from hoso.identities import part_credentials_file
     from samples.corpus import generate_demo
     from storage import repository
     from storage.database import session_scope
@@ -85,6 +106,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
     assert up.returncode == 0, up.stdout + up.stderr
     driver = None
     try:
+        quiet_interval_intake(env)  # `hoso run` below takes the dossiers; no poll every minute beside the browser
         cases = {c.name: c for c in generate_demo(home / "demo")}
         sources = [hoso(env, "submit", str(cases[f"demo-{n}"].files[0])).split("→ ", 1)[1].strip() for n in DEMO]
         hoso(env, "run", timeout=600)
@@ -92,6 +114,8 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
             for key, value in env.items():
                 if key.startswith("HOSO_"):
                     mp.setenv(key, value)
+            get_settings.cache_clear()
+            mp.setenv("HOSO_CREDENTIALS_FILE", str(part_credentials_file(get_settings(), "worker")))  # the worker's S3 key and auth
             get_settings.cache_clear()
             settings = get_settings()
             catalogue = default_catalogue()
@@ -103,7 +127,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
             marriage = marriage_missing_bride_name(settings.database_url, catalogue, seed=11)
             returned = residence_without_attachment(settings.database_url, catalogue, seed=12)
             warned = residence_without_attachment(settings.database_url, catalogue, seed=13, receipt="000.00.00.H30-261201-0103")
-            with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}):
+            with on_stack_prefect(settings):
                 for waiting in (marriage, returned, warned):
                     assert request_review(store, settings.database_url, catalogue, waiting.dossier_id, settings.review_timeout_s)
         get_settings.cache_clear()
@@ -111,6 +135,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
         if shots:
             shots.mkdir(parents=True, exist_ok=True)
         driver = _browser()
+        _log_in(driver, f"http://127.0.0.1:{env['HOSO_PREFECT_PORT']}", stack_secret(env, "prefect_auth"))
         yield Desk(env, f"http://127.0.0.1:{env['HOSO_PREFECT_PORT']}", driver, demo_review, demo_ids,
                    [f"demo-{n}" for n in DEMO], marriage, returned, warned, shots=shots)
     finally:
@@ -153,7 +178,7 @@ def _open_queue(desk: Desk, queue: str, run_starts: str) -> None:
     def opened() -> bool:
         link = listed()[0]
         d.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
-        desk.shot("danh-sach-hang-cho")
+        desk.shot("review-hang-cho")
         href = link.get_attribute("href")
         link.click()
         return _wait("the run's page", lambda: href in d.current_url, 10)
@@ -220,7 +245,15 @@ def test_an_official_opens_a_review_from_the_office_filter_and_corrects_it(desk:
     receipt = _shown(desk, desk.demo_review)["receipt"]
     _open_queue(desk, "Hàng chờ Công an", f"xem xét · tam-tru · {receipt} · ")
     modal = _open_form(desk)
-    desk.shot("mau-xem-xet")
+    summary = modal.find_element(By.XPATH, ".//*[contains(normalize-space(), 'Vì sao cần xem xét') and not(*[contains(normalize-space(), 'Vì sao cần xem xét')])]")
+    assert summary.is_displayed() and summary.rect["height"] > 0  # the summary shows at 1366×768, not squeezed to nothing
+    desk.shot(f"review-form-{WIDTH}x{HEIGHT}")
+    if desk.shots:
+        desk.driver.set_window_size(*WIDE)
+        _wait("the form at 1600×1200", lambda: desk.driver.get_window_size()["width"] == WIDE[0], 10)
+        desk.shot(f"review-form-{WIDE[0]}x{WIDE[1]}")
+        desk.driver.set_window_size(WIDTH, HEIGHT)
+        _wait("the window back at 1366×768", lambda: desk.driver.get_window_size()["width"] == WIDTH, 10)
     text = modal.text
     for label in ("Quyết định", "Cán bộ xem xét", "Lý do trả lại", "Sửa họ, chữ đệm và tên người đề nghị", "Sửa số định danh cá nhân của người đề nghị", "Thủ tục", "Cơ quan", "Xã/phường"):
         assert label in text, label
@@ -258,7 +291,7 @@ def _artifact_shot(desk: Desk) -> None:
     link = _wait("the dossier's artifact", lambda: [a for a in d.find_elements(By.CSS_SELECTOR, "a[href*='/artifacts/key/']") if desk.demo_review in (a.get_attribute("href") or "")], 60)[0]
     link.click()
     _wait("the artifact's text", lambda: "Đã xem xét:" in d.find_element(By.TAG_NAME, "body").text, 60)
-    desk.shot("ket-qua-xem-xet")
+    desk.shot("review-artifact")
 
 
 def test_at_1366x768_return_correct_and_be_warned(desk: Desk) -> None:
@@ -306,7 +339,7 @@ def test_at_1366x768_return_correct_and_be_warned(desk: Desk) -> None:
 
     modal = _wait("the warning on the form", warned, 300, 3)
     assert "Hồ sơ còn thiếu: giấy tờ chứng minh chỗ ở hợp pháp" in modal.text and "Vẫn chuyển dù còn thiếu" in modal.text
-    desk.shot("canh-bao-thieu-giay-to")
+    desk.shot("review-canh-bao-thieu-giay-to")
     assert _shown(desk, desk.warned.dossier_id)["status"] == "needs_review"  # nothing applied
     assert runs  # the office's queue listed its reviews
 
@@ -315,7 +348,7 @@ def test_nothing_personal_in_artifacts_logs_run_names_or_links(desk: Desk) -> No
     """Every artifact, log line, run name, tag, parameter, review form and presigned URL of the stack, grepped."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import LogFilter
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
 
     from core.masking import _HOUSE, _PLACE  # noqa: PLC2701 - where an address starts, and the commune the masking keeps
     from domain.catalogue_loading import default_catalogue
@@ -346,7 +379,7 @@ def test_nothing_personal_in_artifacts_logs_run_names_or_links(desk: Desk) -> No
     assert len(secrets) >= 20
 
     seen: dict[str, str] = {}
-    with temporary_settings({PREFECT_API_URL: f"{desk.ui}/api"}):
+    with temporary_settings({PREFECT_API_URL: f"{desk.ui}/api", PREFECT_API_AUTH_STRING: stack_secret(desk.env, "prefect_auth")}):
         with get_client(sync_client=True) as client:
             for run in client.read_flow_runs(limit=200):
                 seen[f"run {run.id}"] = json.dumps([run.name, sorted(run.tags), run.parameters], ensure_ascii=False)

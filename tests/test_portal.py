@@ -396,7 +396,12 @@ def test_an_official_asks_once_for_missing_papers_and_the_dossier_resumes_with_i
 
     # Ten days ago, then: the supplement waited seven of them.
     with session_scope(portal.settings.database_url) as session:
-        repository.get(session, dossier_id).received_at = first["received"] - timedelta(days=10)
+        dossier = repository.get(session, dossier_id)
+        dossier.received_at = first["received"] - timedelta(days=10)
+        # The pipeline rejects a dossier without its required paper; sent anyway from the portal, an official
+        # looks at it: the review form is offered on needs_review dossiers only (tasks/review.review_case).
+        assert dossier.status in {"rejected", "needs_review"}, dossier.status
+        repository.set_status(session, dossier, "needs_review", actor="test", reason="sent anyway: an official looks at it")
     # The official's answer on the review form, checked as the review run checks it (flows/review.py).
     answer = {"quyet_dinh": SUPPLEMENT, "can_bo": "Lê Văn Cán", "ly_do": "Thiếu giấy tờ chứng minh chỗ ở hợp pháp",
               "giay_to_bo_sung": "Hợp đồng thuê nhà — chưa có trong hồ sơ", "xa_phuong": ""}
