@@ -47,6 +47,48 @@ def mask_address(value: str) -> str:
     return "***, " + text[found.start():] if found else "***"
 
 
+# Where a free-text value starts an address: a house or alley number, or a street, village or hamlet.
+_HOUSE = re.compile(
+    r"\b(?:(?:số nhà|số|nhà|ngõ|ngách|hẻm|kiệt|lô|căn hộ|phòng|tổ)\s*\d|(?:tổ dân phố|thôn|xóm|ấp|khu phố|đường|phố)\s+\w)",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"“([^”]*)”")
+
+
+def mask_free_text(text: str) -> str:
+    """Free text (a request, a reason) loses IDs, dates and any address inside it, the commune kept.
+
+    ``Đăng ký thường trú tại số 12, ngõ 45, phố Hàng Bạc, phường Hoàn Kiếm, thành phố Hà Nội``
+    → ``Đăng ký thường trú tại ***, phường Hoàn Kiếm, thành phố Hà Nội``.
+    """
+    text = mask_text(unicodedata.normalize("NFC", text))
+    found = _HOUSE.search(text)
+    if found is None:
+        return text
+    place = _PLACE.search(text, found.start())
+    return text[: found.start()] + "***" + (", " + text[place.start():] if place else "")
+
+
+def mask_quoted(text: str) -> str:
+    """A value quoted without its kind (a line read from a form): an address when it looks like one."""
+    if _HOUSE.search(text) or re.search(r"\d", text):
+        return mask_address(text) if (_HOUSE.search(text) or _PLACE.search(text)) else mask_text(text)
+    return mask_free_text(text)
+
+
+def mask_message(message: str, kind: str | None = None) -> str:
+    """A problem message for display: what it quotes (“…”) masked by the field's kind when known, else by its look.
+
+    Messages quote what hoso read (“Số 23 ngõ 224 Vũ Trọng Phụng, …”, “001203012345”);
+    the text around the quotes is the catalogue's own and stays; IDs and dates anywhere are masked.
+    """
+    def one(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        return "“" + (mask_by_kind(kind, inner) if kind else mask_quoted(inner)) + "”"
+
+    return mask_text(_QUOTED.sub(one, unicodedata.normalize("NFC", message)))
+
+
 def file_kind(name: str) -> str:
     """A file's type for display, from its extension ("" when it has none): the name itself may be a person's."""
     last = name.rsplit("/", 1)[-1]
@@ -73,7 +115,7 @@ def mask_by_kind(kind: str, value: str) -> str:
     masker = _BY_KIND.get(kind)
     if masker is mask_date and "/" not in value:
         return "****"
-    return masker(value) if masker else mask_text(value)
+    return masker(value) if masker else mask_free_text(value)
 
 
 def kind_from_name(name: str) -> str:

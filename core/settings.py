@@ -89,6 +89,10 @@ class Settings(BaseSettings):
 
     # Pipeline
     intake_concurrency: int = Field(4, ge=1, le=64, description="dossiers in flight at once in one intake run")
+    intake_interval_s: int = Field(
+        60, ge=10, le=86400,
+        description="how often the safety-net intake polls the inbox; 600 or more once the S3 server notifies hoso of each new dossier",
+    )
     review_timeout_s: int = Field(8 * 3600, ge=1, description="how long a review waits in the UI before the nightly job takes over")
     claim_lease_s: float = Field(1800.0, gt=0, description="how long a run may hold a dossier before another may resume it")
     max_file_bytes: int = Field(50 * 1024 * 1024, ge=1)

@@ -14,7 +14,7 @@ from flows.resources import resources
 from core.sealing import seal
 from tasks.discover import discover_task
 from tasks.reconcile import reconcile_runs_task
-from tasks.publish import batch_rows
+from tasks.publish import batch_rows, mark_empty_poll
 
 
 def _run_name() -> str:
@@ -29,6 +29,8 @@ def intake(max_concurrency: int | None = None) -> dict[str, Any]:
     reconcile_runs_task(res.db_url)
     items, waiting = discover_task(res.store)
     logger.info("Hộp thư đến: %d hồ sơ chờ xử lý, %d đang tải lên.", len(items), len(waiting))
+    if not items and not waiting:
+        mark_empty_poll()
     limit = max_concurrency or res.settings.intake_concurrency
     progress = create_progress_artifact(progress=0.0, description=f"Tiến độ lô {len(items)} hồ sơ") if items else None
 

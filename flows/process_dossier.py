@@ -64,6 +64,7 @@ def process_dossier(source: str) -> dict[str, Any]:
     clear_inbox_task(res.store, res.db_url, registered.dossier_id, item)
     publish_task(res.store, res.db_url, res.catalogue, registered.dossier_id, link_lifetime=res.link_lifetime)
     if status == "needs_review":
-        request_review_task(registered.dossier_id)
+        request_review_task(res.store, res.db_url, res.catalogue, registered.dossier_id, res.settings.review_timeout_s,
+                            link_lifetime=res.link_lifetime)
     logger.info("Hồ sơ %s: %s", registered.dossier_id, status)
     return {"dossier": registered.dossier_id, "status": status}

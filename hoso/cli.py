@@ -51,12 +51,17 @@ def up() -> None:
 
 
 def _apply_automations(settings: Settings) -> None:
-    from hoso.orchestration import ensure_automations, ensure_ocr_limit
+    from domain.catalogue_loading import default_catalogue
+    from hoso.orchestration import ensure_automations, ensure_intake_interval, ensure_ocr_limit, ensure_saved_searches
     from tasks.extract_text import ocr_limit_name
 
     with on_stack_prefect(settings):
         for name in ensure_automations():
             console.print(f"[green]✓[/] automation «{name}»")
+        if ensure_intake_interval(settings.intake_interval_s):
+            console.print(f"[green]✓[/] tiếp nhận dự phòng: mỗi {settings.intake_interval_s} giây")
+        queues = ensure_saved_searches(default_catalogue())
+        console.print(f"[green]✓[/] {len(queues)} bộ lọc đã lưu trong giao diện Prefect ({queues[0]}, …)" if queues else "")
         if ensure_ocr_limit(settings.ocr_workers):
             console.print(f"[green]✓[/] giới hạn đồng thời «{ocr_limit_name()}»: {settings.ocr_workers} trang OCR cùng lúc")
 
@@ -227,37 +232,110 @@ def list_command(
 
 
 @app.command()
-def show(dossier: str, as_json: Annotated[bool, typer.Option("--json")] = True) -> None:
-    """Xem một hồ sơ cùng các trang của nó (mã hồ sơ hoặc phần đầu duy nhất của mã)."""
+def show(
+    dossier: str,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON cho máy đọc (vẫn che thông tin cá nhân)")] = False,
+    clear: Annotated[bool, typer.Option("--clear", help="hiện giá trị rõ; việc xem được ghi vào lịch sử hồ sơ")] = False,
+) -> None:
+    """Xem một hồ sơ (mã hồ sơ hoặc phần đầu duy nhất của mã): tóm tắt tiếng Việt, thông tin cá nhân đã che.
+
+    Masked by default, in both faces: the terminal is read at a shared desk and its output
+    pasted into chats. ``--clear`` shows values as stored, and leaves a line in the dossier's
+    history (who, when) and in the log, so that looking is accountable.
+    """
+    import getpass
+    import logging
+
+    from domain.catalogue_loading import default_catalogue
     from storage import repository
     from storage.database import session_scope
+    from tasks.publish import history_rows
 
     with session_scope(ready_database(get_settings())) as session:
         found = repository.get(session, dossier) or repository.find_by_prefix(session, dossier)
         if found is None:
             console.print(f"[red]Không có hồ sơ «{dossier}».[/]")
             raise typer.Exit(2)
+        if clear:
+            who = getpass.getuser()
+            repository.note(session, found, actor=f"người dùng máy {who}", reason="xem giá trị rõ bằng `hoso show --clear`")
+            logging.getLogger("hoso.access").warning("%s xem giá trị rõ của hồ sơ %s (hoso show --clear)", who, found.id)
+            session.flush()
         row = repository.as_json(repository.get(session, found.id), with_pages=True)  # type: ignore[arg-type]
-        row["history"] = [
-            {"from": h.from_status, "to": h.to_status, "actor": h.actor, "reason": h.reason, "at": h.at.isoformat()} for h in repository.history(session, found.id)
-        ]
-    sys.stdout.write(json.dumps(row, ensure_ascii=False, indent=2) + "\n")
+        history = history_rows(session, found.id)
+    row["history"] = [{**h, "at": h["at"].isoformat()} for h in history]
+    catalogue = default_catalogue()
+    if not clear:
+        row = masked_record(row, catalogue)
+    if as_json:
+        sys.stdout.write(json.dumps(row, ensure_ascii=False, indent=2) + "\n")
+        return
+    console.print(dossier_summary(row, catalogue, history, masked=not clear))
 
 
-def _tail(text: str, width: int) -> str:
-    return text if len(text) <= width else "…" + text[-(width - 1):]
+def masked_record(row: dict[str, Any], catalogue: Any) -> dict[str, Any]:
+    """The record with every personal value masked: fields by kind, messages by what they quote, no file names or page text."""
+    from core.masking import mask_free_text, mask_source
+    from tasks.publish import shown_problem, shown_value
+
+    procedure = row["procedure"]
+    out = dict(row)
+    out["source"] = mask_source(row["source"])
+    out["fields"] = {k: shown_value(catalogue, procedure, k, v) for k, v in row["fields"].items()}
+    out["problems"] = [{**p, "message": shown_problem(catalogue, procedure, p)} for p in row["problems"]]
+    if "files" in row:
+        out["files"] = [{**f, "name": f"tệp {i}", "archive_key": f["archive_key"]} for i, f in enumerate(row["files"], start=1)]
+    if "pages" in row:
+        out["pages"] = [{**p, "text": None, "text_chars": len(p["text"] or "")} for p in row["pages"]]
+    if "history" in row:
+        source = row["source"]  # the intake's first line names it: the file name may be a person's
+        out["history"] = [{**h, "reason": mask_free_text((h["reason"] or "").replace(source, mask_source(source)))} for h in row["history"]]
+    return out
+
+
+def dossier_summary(row: dict[str, Any], catalogue: Any, history: list[dict[str, Any]], *, masked: bool) -> Table:
+    """`hoso show` for people: what the dossier is, where it went, what is wrong, what was read, what happened."""
+    from domain.deadlines import local_time
+
+    procedure = row["procedure"]
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("Hồ sơ", f"{row['receipt'] or '-'} (mã {row['id']})")
+    table.add_row("Thủ tục", catalogue.procedure(procedure).name if procedure else "chưa nhận dạng được")
+    where = catalogue.office_name(row["office"], row["commune"]) if row["office"] and row["commune"] else "chưa xác định"
+    table.add_row("Nơi nhận", where)
+    table.add_row("Trạng thái", status_label(row["status"]))
+    table.add_row("Hạn giải quyết", row["due"] or "-")
+    table.add_row("Nguồn", row["source"])
+    for i, p in enumerate(row["problems"]):
+        table.add_row("Vấn đề" if i == 0 else "", p["message"])
+    confidence = row.get("field_confidence", {})
+    for i, (name, value) in enumerate(row["fields"].items()):
+        sure = confidence.get(name)
+        table.add_row("Thông tin" if i == 0 else "", f"{catalogue.field_label(procedure, name)}: {value or '(trống)'}" + (f" ({sure:.0%})" if sure is not None else ""))
+    for i, h in enumerate(row.get("history", [])):
+        at = history[i]["at"] if i < len(history) else None
+        when = f"{local_time(at):%d/%m/%Y %H:%M}" if at else ""
+        table.add_row("Lịch sử" if i == 0 else "", f"{when} {status_label(h['from'] or '') if h['from'] else '-'} → {status_label(h['to'])} · {h['actor']}" + (f" · {h['reason']}" if h["reason"] else ""))
+    table.add_row("", "[dim]thông tin cá nhân đã che; `--clear` để xem giá trị rõ (được ghi lại)[/]" if masked else "[yellow]giá trị rõ — việc xem đã được ghi vào lịch sử hồ sơ[/]")
+    return table
 
 
 def summary_table(rows: list[dict[str, Any]]) -> Table:
-    from core.masking import mask_name
+    """The dossiers for people: problems by their (masked) messages, the source by station and file type only."""
+    from core.masking import mask_name, mask_source
+    from domain.catalogue_loading import default_catalogue
+    from tasks.publish import shown_problem
 
+    catalogue = default_catalogue()
     table = Table("hồ sơ", "nguồn", "thủ tục", "cơ quan", "xã/phường", "trạng thái", "người nộp", "vấn đề")
     for r in rows:
         name = r["fields"].get("applicant_name") or ""
         table.add_row(
-            r["id"][:8], _tail(r["source"], 36), r["procedure"] or "-", r["office"] or "-", r["commune"] or "-",
+            r["id"][:8], mask_source(r["source"]), r["procedure"] or "-", r["office"] or "-", r["commune"] or "-",
             status_label(r["status"]), mask_name(name) if name else "-",
-            ", ".join(p["code"] for p in r["problems"]) or "-",
+            "\n".join(shown_problem(catalogue, r["procedure"], p) for p in r["problems"]) or "-",
         )
     return table
 

@@ -21,6 +21,7 @@ from prefect.events.actions import ChangeFlowRunState
 from prefect.events.schemas.automations import EventTrigger, Posture
 from prefect.events.schemas.events import ResourceSpecification
 
+from domain.catalogue import Catalogue
 from tasks.extract_text import ocr_limit_name
 
 ZOMBIE_AUTOMATION = "hoso: lượt chạy mất tín hiệu → Crashed"
@@ -71,6 +72,76 @@ def ensure_ocr_limit(slots: int) -> bool:
             client.update_global_concurrency_limit(name, GlobalConcurrencyLimitUpdate(limit=slots))
             return True
     return False
+
+
+SAVED_SEARCH_WINDOW_S = 30 * 86400  # what an office's queue shows: the runs of the last 30 days
+PER_COMMUNE_UP_TO = 12  # served communes up to which each office of each commune gets its own queue
+
+
+def office_queues(catalogue: Catalogue) -> list[tuple[str, str]]:
+    """The saved searches an office's officials open, as (name, run tag): «Hàng chờ <office>».
+
+    Per office of each served commune ("Hàng chờ Công an phường Hoàn Kiếm", tag
+    ``nơi-nhận:cong-an@phuong-hoan-kiem``) while the area is a handful of communes; for a
+    whole province (hundreds of units) one per kind of office ("Hàng chờ Công an", tag
+    ``cơ-quan:cong-an``), or the UI's list of saved searches would hold hundreds.
+    The runs carry both tags (tasks/publish.run_tags).
+    """
+    communes = catalogue.communes
+    every_review = ("Hàng chờ xem xét (mọi cơ quan)", "xem-xét")
+    if len(communes) <= PER_COMMUNE_UP_TO:
+        queues = [(f"Hàng chờ {catalogue.office_name(o.slug, c.slug)}", f"nơi-nhận:{o.slug}@{c.slug}") for c in communes for o in catalogue.offices]
+    else:
+        queues = [(f"Hàng chờ {o.name}", f"cơ-quan:{o.slug}") for o in catalogue.offices]
+    return [*queues, every_review]
+
+
+def ensure_saved_searches(catalogue: Catalogue) -> list[str]:
+    """Create (or bring up to date, by name: Prefect upserts) each office's saved search of the runs list.
+
+    The filter is the one Prefect's UI saves itself (objects ``flowRun``: a tag, a date
+    span): it shows the office's waiting reviews (Suspended) beside its dossiers' runs.
+    """
+    from prefect.client.orchestration import get_client
+
+    names = []
+    with get_client(sync_client=True) as client:
+        for name, tag in office_queues(catalogue):
+            filters = [
+                {"object": "flowRun", "property": "tag", "type": "", "operation": "", "value": [tag]},
+                {"object": "flowRun", "property": "range", "type": "", "operation": "", "value": {"type": "span", "seconds": -SAVED_SEARCH_WINDOW_S}},
+            ]
+            client.request("PUT", "/saved_searches/", json={"name": name, "filters": filters}).raise_for_status()
+            names.append(name)
+    return names
+
+
+def ensure_intake_interval(seconds: int) -> bool:
+    """Set the safety-net intake's poll interval (``HOSO_INTAKE_INTERVAL_S``); True when it changed.
+
+    prefect.yaml carries the default; this brings the stack to the setting after each
+    `hoso up`, so a deployment whose S3 server notifies (the event path starts each
+    dossier at once) polls rarely and its runs list is not buried under empty polls.
+    """
+    from datetime import timedelta
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.schedules import IntervalSchedule
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            intake = client.read_deployment_by_name("intake/intake")
+        except ObjectNotFound:
+            return False
+        changed = False
+        for entry in client.read_deployment_schedules(intake.id):
+            current = entry.schedule
+            if isinstance(current, IntervalSchedule) and current.interval != timedelta(seconds=seconds):
+                wanted = IntervalSchedule(interval=timedelta(seconds=seconds), anchor_date=current.anchor_date, timezone=current.timezone)
+                client.update_deployment_schedule(intake.id, entry.id, schedule=wanted)
+                changed = True
+    return changed
 
 
 def ensure_automations() -> list[str]:

@@ -67,6 +67,12 @@ def _ground_key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
+def is_new_ground(ground: str, earlier: Sequence[str]) -> bool:
+    """A ground another request may stand on: not empty and none of the ``earlier`` requests' grounds."""
+    key = _ground_key(ground)
+    return bool(key) and key not in {_ground_key(g) for g in earlier}
+
+
 def request_supplement(
     session: Session, dossier: Dossier, items: Sequence[dict[str, str]], ground: str, *, actor: str
 ) -> SupplementRequest:
@@ -80,8 +86,7 @@ def request_supplement(
         raise SupplementRefused("Yêu cầu bổ sung phải nêu ít nhất một giấy tờ cần bổ sung và lý do.", code="bo-sung-khong-neu-giay-to")
     earlier = requests(session, dossier.id)
     if earlier:
-        key = _ground_key(ground)
-        if not key or key in {_ground_key(r.ground) for r in earlier}:
+        if not is_new_ground(ground, [r.ground for r in earlier]):
             raise SupplementRefused(
                 "Hồ sơ này đã được yêu cầu bổ sung một lần; chỉ yêu cầu lại khi có căn cứ mới (ghi căn cứ đó vào lý do).",
                 detail=dossier.id,

@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from core.masking import file_kind
 from storage.objects import StoredObject
 
 MANIFEST = "manifest.json"
@@ -115,7 +116,16 @@ def archive_prefix(dossier_id: str) -> str:
 
 
 def original_key(dossier_id: str, position: int, name: str) -> str:
-    return f"{archive_prefix(dossier_id)}original/{position:02d}-{safe_name(name)}"
+    """``dossiers/<id>/original/01.pdf``: by position and file type only. The uploaded file's name is
+    often the applicant's, and an archive key ends up in links officials open and share; the name is
+    kept in the database (``dossier_file.name``) for those allowed to see it."""
+    kind = file_kind(safe_name(name))
+    return f"{archive_prefix(dossier_id)}original/{position:02d}" + (f".{kind.lower()}" if kind else "")
+
+
+def searchable_key(dossier_id: str, position: int) -> str:
+    """The searchable PDF OCR made of the dossier's file at ``position``: by position, never by name."""
+    return derived_key(dossier_id, f"searchable/{position:02d}.pdf")
 
 
 def derived_key(dossier_id: str, name: str) -> str:

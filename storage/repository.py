@@ -236,8 +236,8 @@ def replace_assessment(
     dossier.ocr_version = ocr_version
 
 
-def add_problem(dossier: Dossier, code: str, message: str, severity: str) -> None:
-    dossier.problems.append(Problem(code=code, message=message, severity=severity))
+def add_problem(dossier: Dossier, code: str, message: str, severity: str, field: str | None = None) -> None:
+    dossier.problems.append(Problem(code=code, message=message, severity=severity, field=field))
 
 
 def next_receipt_sequence(session: Session, unit_code: str, day: date) -> int:
@@ -287,7 +287,9 @@ def as_json(dossier: Dossier, *, with_pages: bool = False) -> dict[str, Any]:
         "commune": dossier.commune,
         "status": dossier.status,
         "fields": {k: (v.get("value") if isinstance(v, dict) else v) for k, v in (dossier.fields or {}).items()},
-        "problems": [{"code": p.code, "message": p.message, "severity": p.severity} for p in dossier.problems],
+        "problems": [
+            {"code": p.code, "message": p.message, "severity": p.severity, **({"field": p.field} if p.field else {})} for p in dossier.problems
+        ],
         "receipt": dossier.receipt,
         "due": dossier.due.isoformat() if dossier.due else None,
         "received_at": _iso(as_utc(dossier.received_at)),

@@ -17,10 +17,10 @@ from prefect.client.orchestration import get_client
 from prefect.runtime import flow_run
 
 from domain.catalogue import Catalogue
-from domain.deadlines import LOCAL_TZ, today_in_vietnam
+from domain.deadlines import LOCAL_TZ, local_time, today_in_vietnam
 from domain.vocabulary import days_left_text, status_label
-from core.masking import kind_from_name, mask_by_kind, mask_name, mask_source, mask_text
-from storage.layout import InboxItem, Waiting, derived_key
+from core.masking import kind_from_name, mask_by_kind, mask_message, mask_name, mask_source
+from storage.layout import InboxItem, Waiting, derived_key, searchable_key
 from storage import repository
 from storage.database import session_scope
 from storage.objects import ObjectStore
@@ -45,7 +45,7 @@ class ArchiveLink:
         return f"đến {local:%H:%M} ngày {local:%d/%m/%Y} (giờ Việt Nam)"
 
 
-def _field_kind(catalogue: Catalogue, procedure: str | None, name: str) -> str:
+def field_kind(catalogue: Catalogue, procedure: str | None, name: str) -> str:
     """The catalogue's kind of a field, with addresses told apart (they are personal, unlike other text)."""
     guessed = kind_from_name(name)
     if procedure and guessed != "address":
@@ -57,6 +57,33 @@ def _field_kind(catalogue: Catalogue, procedure: str | None, name: str) -> str:
         except (KeyError, ValueError, LookupError):
             pass
     return guessed
+
+
+def shown_value(catalogue: Catalogue, procedure: str | None, name: str, value: object) -> str:
+    """A field's value as anyone but its owner sees it: masked by the kind the catalogue gives the field."""
+    return mask_by_kind(field_kind(catalogue, procedure, name), str(value)) if value else ""
+
+
+def shown_problem(catalogue: Catalogue, procedure: str | None, problem: dict[str, Any]) -> str:
+    """A problem's message with what it quotes masked, by its field's kind when it names one."""
+    field = problem.get("field")
+    return mask_message(problem["message"], field_kind(catalogue, procedure, field) if field else None)
+
+
+def settled_by_official(history: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The official's decision that settled the dossier, when one did (the last history line by a ``cán bộ``)."""
+    for line in reversed(history):
+        if str(line.get("actor", "")).startswith("cán bộ "):
+            return line
+    return None
+
+
+def history_rows(session: Any, dossier_id: str) -> list[dict[str, Any]]:
+    """The dossier's history as plain rows (``hoso show`` prints the same)."""
+    return [
+        {"from": h.from_status, "to": h.to_status, "actor": h.actor, "reason": h.reason, "at": repository.as_utc(h.at)}
+        for h in repository.history(session, dossier_id)
+    ]
 
 
 def markdown_escape(text: str) -> str:
@@ -71,16 +98,30 @@ def run_name(record: dict[str, Any]) -> str:
     return " · ".join(p for p in parts if p)
 
 
+_DOSSIER_TAGS = ("trạng-thái:", "thủ-tục:", "cơ-quan:", "xã-phường:", "nơi-nhận:")
+
+
 def run_tags(record: dict[str, Any]) -> list[str]:
+    """Tags for the UI's filters: status, station, procedure, office, commune, and the office's queue."""
     tags = ["hoso", f"trạng-thái:{record['status']}", f"trạm:{record['station']}"]
     for key, label in (("procedure", "thủ-tục"), ("office", "cơ-quan"), ("commune", "xã-phường")):
         if record[key]:
             tags.append(f"{label}:{record[key]}")
+    if record["office"] and record["commune"]:
+        tags.append(f"nơi-nhận:{record['office']}@{record['commune']}")  # one office's queue (hoso/orchestration.office_queues)
     return tags
 
 
-def dossier_markdown(record: dict[str, Any], confidence: dict[str, float], catalogue: Catalogue, link: ArchiveLink | None, today: date) -> str:
-    """The artifact an official reads: verdict, where it went, what is wrong, when it is due."""
+def dossier_markdown(
+    record: dict[str, Any], confidence: dict[str, float], catalogue: Catalogue, link: ArchiveLink | None, today: date,
+    *, history: list[dict[str, Any]] | None = None, page_links: list[tuple[int, str]] | None = None,
+) -> str:
+    """The artifact an official reads: verdict, where it went, what is wrong, when it is due, who settled it.
+
+    Everything personal in it passes one masking pass (fields by their kind, problem messages by
+    what they quote); links go to the archive by dossier id and position, never by the uploaded
+    file's name, and last as long as ``link`` says (the page links were made with it).
+    """
     procedure = catalogue.procedure(record["procedure"]).name if record["procedure"] else "chưa nhận dạng được"
     office = (
         catalogue.office_name(record["office"], record["commune"]) if record["office"] and record["commune"] else "chưa xác định"
@@ -97,54 +138,109 @@ def dossier_markdown(record: dict[str, Any], confidence: dict[str, float], catal
         lines.append(f"- **Hạn giải quyết:** {due:%d/%m/%Y} ({days_left_text((due - today).days)})")
     if record.get("duplicate_of"):
         lines.append(f"- **Trùng với hồ sơ:** {record['duplicate_of']}")
+    decided = settled_by_official(history or [])
+    if decided:
+        at = decided["at"]
+        when = f"{local_time(at):%H:%M ngày %d/%m/%Y}" if isinstance(at, datetime) else str(at)
+        lines.append(f"- **Đã xem xét:** {markdown_escape(decided['actor'])}, lúc {when} — {markdown_escape(decided['reason'])}")
     if link:
         lines.append(f"- **Bản lưu trữ (tìm kiếm được):** [mở tệp PDF]({link.url}) — liên kết có hiệu lực {link.until_text()}")
+    if page_links:
+        lines.append("- **Trang:** " + " · ".join(f"[trang {n}]({url})" for n, url in page_links)
+                     + (f" — cùng hiệu lực {link.until_text()}" if link else ""))
     if record["problems"]:
-        lines += ["", "## Vấn đề", ""]
-        lines += [f"- `{p['code']}` ({p['severity']}): {markdown_escape(mask_text(p['message']))}" for p in record["problems"]]
+        heading = "Vấn đề hoso đã nêu (cán bộ đã xem xét)" if decided else "Vấn đề"
+        lines += ["", f"## {heading}", ""]
+        lines += [f"- {markdown_escape(shown_problem(catalogue, record['procedure'], p))}" for p in record["problems"]]
     if record["fields"]:
         where = record.get("field_location", {})
         lines += ["", "## Thông tin đọc được", "", "| thông tin | giá trị (đã che) | độ tin cậy | đọc ở |",
                   "|---|---|---:|---|"]
         for name, value in record["fields"].items():
-            kind = _field_kind(catalogue, record["procedure"], name)
-            shown = mask_by_kind(kind, str(value)) if value else ""
+            shown = shown_value(catalogue, record["procedure"], name, value)
             page = (where.get(name) or {}).get("page")
             lines.append(f"| {catalogue.field_label(record['procedure'], name)} | {markdown_escape(shown)} | "
                          f"{confidence.get(name, 0):.0%} | {f'trang {page}' if page else ''} |")
     return "\n".join(lines)
 
 
+def _file_keys(store: ObjectStore, record: dict[str, Any]) -> dict[int, str]:
+    """Each file's archive key by position: its searchable PDF when OCR made one, else its original."""
+    searchable = {o.key for o in store.list("archive", derived_key(record["id"], "searchable/"))}
+    keys = {}
+    for position, f in enumerate(record.get("files", []), start=1):
+        made = searchable_key(record["id"], position)
+        keys[position] = made if made in searchable else f["archive_key"]
+    if not keys and searchable:
+        keys[1] = sorted(searchable)[0]
+    return keys
+
+
 def archive_link(store: ObjectStore, record: dict[str, Any], lifetime: timedelta = DEFAULT_LINK_LIFETIME) -> ArchiveLink | None:
-    """The searchable PDF when OCR made one, else the first original; valid for ``lifetime`` from now."""
-    keys = [o.key for o in store.list("archive", derived_key(record["id"], "searchable/"))]
-    keys = keys or [f["archive_key"] for f in record.get("files", [])[:1]]
+    """The first file's searchable PDF when OCR made one, else its original; valid for ``lifetime`` from now."""
+    keys = _file_keys(store, record)
     if not keys:
         return None
     expires_at = datetime.now(timezone.utc) + lifetime
-    return ArchiveLink(store.presigned_url("archive", keys[0], lifetime), expires_at)
+    return ArchiveLink(store.presigned_url("archive", keys[min(keys)], lifetime), expires_at)
+
+
+def page_links(store: ObjectStore, record: dict[str, Any], lifetime: timedelta = DEFAULT_LINK_LIFETIME) -> list[tuple[int, str]]:
+    """One short-lived link per page of the dossier (its file's PDF opened at that page), numbered as fields' "đọc ở"."""
+    keys = _file_keys(store, record)
+    urls = {position: store.presigned_url("archive", key, lifetime) for position, key in keys.items()}
+    links = []
+    for n, page in enumerate(record.get("pages", []), start=1):
+        url = urls.get(page["file"] if isinstance(page.get("file"), int) else 1)
+        if url:
+            pdf = url.endswith(".pdf") or ".pdf?" in url
+            links.append((n, f"{url}#page={page['number']}" if pdf else url))
+    return links
 
 
 def publish(
     store: ObjectStore, db_url: str, catalogue: Catalogue, dossier_id: str, today: date | None = None,
-    link_lifetime: timedelta = DEFAULT_LINK_LIFETIME,
+    link_lifetime: timedelta = DEFAULT_LINK_LIFETIME, name_prefix: str = "",
 ) -> str:
-    """Name and tag the run for the dossier it carries and leave its artifact; ``today``: in Việt Nam, unless given."""
+    """Name and tag the run for the dossier it carries and leave its artifact; ``today``: in Việt Nam, unless given.
+
+    Run again after an official's decision (flows/review.py), it leaves a new version of the
+    same artifact (key ``ho-so-<id>``) saying who settled the dossier and when, with new links.
+    """
     today = today or today_in_vietnam()
     with session_scope(db_url) as session:
         dossier = repository.get(session, dossier_id)
         assert dossier is not None
         record = repository.as_json(dossier, with_pages=True)
-    name = run_name(record)
+        history = history_rows(session, dossier_id)
+    name = name_prefix + run_name(record)
     if flow_run.id:
         with get_client(sync_client=True) as client:
-            client.update_flow_run(flow_run.id, name=name, tags=[*flow_run.tags, *run_tags(record)])
-    markdown = dossier_markdown(record, record.get("field_confidence", {}), catalogue, archive_link(store, record, link_lifetime), today)
+            kept = [t for t in flow_run.tags if not t.startswith(_DOSSIER_TAGS)]  # a re-publish replaces, never piles up
+            client.update_flow_run(flow_run.id, name=name, tags=list(dict.fromkeys([*kept, *run_tags(record)])))
+    markdown = dossier_markdown(
+        record, record.get("field_confidence", {}), catalogue, archive_link(store, record, link_lifetime), today,
+        history=history, page_links=page_links(store, record, link_lifetime),
+    )
     create_markdown_artifact(markdown=markdown, key=f"ho-so-{dossier_id}", description=name)
     return name
 
 
 publish_task = task(name="publish", cache_policy=NO_CACHE, **IO_RETRIES)(publish)
+
+
+EMPTY_POLL_TAG = "tiếp-nhận-rỗng"
+
+
+def mark_empty_poll() -> None:
+    """An intake that found nothing says so in its name and a tag of its own, so the runs list can leave it out.
+
+    Officials look for dossiers; the office saved searches (hoso/orchestration.py) filter by
+    office tags, which an empty poll never carries.
+    """
+    if flow_run.id:
+        with get_client(sync_client=True) as client:
+            client.update_flow_run(flow_run.id, name="tiếp nhận · không có hồ sơ mới", tags=list(dict.fromkeys([*flow_run.tags, EMPTY_POLL_TAG])))
 
 
 def nightly_report(results: list[dict[str, Any]], changed: int, summary: OpenSummary) -> str:
@@ -172,6 +268,24 @@ def batch_rows(items: list[InboxItem], results: list[dict[str, Any]], waiting: l
     return rows
 
 
+def run_link(run_id: str | None) -> str:
+    """The dossier's last run in the Prefect UI (its lease holder: the run that settled it), "" when unknown."""
+    from prefect.settings import PREFECT_UI_URL
+
+    base = PREFECT_UI_URL.value()
+    if not run_id or not base or run_id.startswith("pid-"):
+        return ""
+    return f"{base.rstrip('/')}/runs/flow-run/{run_id}"
+
+
+def artifact_link(dossier_id: str) -> str:
+    """The dossier's artifact (key ``ho-so-<id>``, its latest version) in the Prefect UI, "" when the UI's address is unknown."""
+    from prefect.settings import PREFECT_UI_URL
+
+    base = PREFECT_UI_URL.value()
+    return f"{base.rstrip('/')}/artifacts/key/ho-so-{dossier_id}" if base else ""
+
+
 def office_tables(db_url: str, catalogue: Catalogue, today: date) -> dict[str, list[dict[str, str]]]:
     """Each office's open dossiers (per commune), earliest due first — so the overdue ones lead."""
     tables: dict[str, list[dict[str, str]]] = {}
@@ -187,6 +301,7 @@ def office_tables(db_url: str, catalogue: Catalogue, today: date) -> dict[str, l
                         "hạn giải quyết": f"{dossier.due:%d/%m/%Y}" if dossier.due else "-",
                         "còn lại": days_left_text(row["days_left"]),
                         "người nộp": row["applicant"] or "",
+                        "lượt chạy": run_link(dossier.claimed_by),
                     }
                 )
     return tables

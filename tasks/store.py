@@ -13,7 +13,7 @@ from domain.deadlines import local_time, receipt_code
 from domain.model import Classification, FieldValue, Problem, Routing
 from domain.verdict import verdict
 from storage import repository
-from storage.layout import derived_key
+from storage.layout import derived_key, searchable_key
 from storage.models import Dossier
 from storage.objects import ObjectStore
 from storage.settling import NewAssessment, ObjectWrite, Settlement, settle_dossier
@@ -55,8 +55,8 @@ def store_assessment(
         ObjectWrite.json("archive", derived_key(dossier_id, "pages.json"), pages),
         ObjectWrite("archive", derived_key(dossier_id, "text.txt"), full_text.encode("utf-8"), "text/plain; charset=utf-8"),
         *(
-            ObjectWrite("archive", derived_key(dossier_id, f"searchable/{t.name.rsplit('.', 1)[0]}.pdf"), t.result.searchable_pdf, "application/pdf")
-            for t in text.files
+            ObjectWrite("archive", searchable_key(dossier_id, position), t.result.searchable_pdf, "application/pdf")
+            for position, t in enumerate(text.files, start=1)
             if t.result.searchable_pdf
         ),
     ]

@@ -10,9 +10,8 @@ the pipeline with its code (portal/filing.py), and the days it waited are not co
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -37,14 +36,14 @@ def parse_items(text: str) -> list[dict[str, str]]:
     return items
 
 
-def request_from_review(session: Session, dossier: Dossier, decision: Mapping[str, Any], actor: str) -> Settlement:
-    """The request the official made in the review form, and the dossier settled as waiting for it.
+def request_from_review(session: Session, dossier: Dossier, items: Sequence[Mapping[str, str]], ground: str, actor: str) -> Settlement:
+    """The request the official made in the review form (papers checked by tasks/review.check_decision), and the
+    dossier settled as waiting for it.
 
-    Raises SupplementRefused (core/errors.py) for a second request without a new ground:
-    the review's task fails with that sentence and the dossier keeps its status.
+    Raises SupplementRefused (core/errors.py) for a second request without a new ground (the
+    form refuses it first; this guards a request that raced another): the dossier keeps its status.
     """
-    items = parse_items(str(decision.get("giay_to_bo_sung") or ""))
-    request = filings.request_supplement(session, dossier, items, str(decision.get("ly_do") or ""), actor=actor)
+    request = filings.request_supplement(session, dossier, [dict(i) for i in items], ground, actor=actor)
     return Settlement(filings.AWAITING_SUPPLEMENT, filings.request_reason(request))
 
 

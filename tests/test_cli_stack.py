@@ -111,7 +111,7 @@ def test_submit_then_run_on_the_worker(stack_env, tmp_path: Path) -> None:
         assert {"applicant_name", "applicant_id"} <= row["fields"].keys()
     expected_ids = sorted(c.expected["applicant_id"] for c in cases)
     assert sorted(r["fields"]["applicant_id"] for r in rows) == expected_ids
-    shown = json.loads(hoso(stack_env, "show", rows[0]["id"][:8], "--json"))
+    shown = json.loads(hoso(stack_env, "show", rows[0]["id"][:8], "--json", "--clear"))
     assert shown["id"] == rows[0]["id"]
     assert shown["pages"] and all({"text", "confidence"} <= p.keys() for p in shown["pages"])
     assert [h["to"] for h in shown["history"]][-1] == "routed"

@@ -49,3 +49,24 @@ def test_amounts_are_not_mistaken_for_ids() -> None:
 
     assert mask_by_kind("money", "300000000") == "300000000"
     assert mask_by_kind("personal_id", "001203012345") == "0012******45"
+
+
+def test_free_text_loses_the_street_address_inside_it() -> None:
+    from core.masking import mask_by_kind
+
+    request = "Đăng ký thường trú vào chỗ ở hợp pháp tại số 103, ngõ 203, phố Hàng Bạc, phường Hoàn Kiếm, thành phố Hà Nội"
+    masked = mask_by_kind("text", request)
+    assert masked == "Đăng ký thường trú vào chỗ ở hợp pháp tại ***, phường Hoàn Kiếm, thành phố Hà Nội"
+    assert mask_by_kind("text", "Kinh doanh ăn uống") == "Kinh doanh ăn uống"
+
+
+def test_a_problem_message_masks_what_it_quotes() -> None:
+    from core.masking import mask_message
+
+    quoted = "Nơi nhận ghi trên hồ sơ (“Số 23 ngõ 224 Vũ Trọng Phụng, phường Khương Đình”) không khớp xã/phường nào"
+    assert mask_message(quoted) == "Nơi nhận ghi trên hồ sơ (“***, phường Khương Đình”) không khớp xã/phường nào"
+    doubtful = "Không đọc chắc chắn được họ tên (đọc được “Nguyễn Văn An”, độ tin cậy 40%)."
+    assert "Nguyễn" not in mask_message(doubtful, "name") and "“N. V. A.”" in mask_message(doubtful, "name")
+    title = "Tiêu đề tờ khai đọc được không rõ (“TỜ KHAI ĐĂNG KÝ KHAI SINH”, độ khớp 70%)."
+    assert mask_message(title) == title
+    assert "001203012345" not in mask_message("Số định danh “001203012345” không hợp lệ", "personal_id")

@@ -129,7 +129,7 @@ def test_done_closes_the_handoff_and_ends_the_history(routed, module_settings) -
         assert (last.from_status, last.to_status, last.actor) == ("routed", "done", "Trần Thị Bình")
     listed = {json.loads(line)["id"]: json.loads(line) for line in hoso("list", "--json").stdout.splitlines()}
     assert listed[overdue]["status"] == "done"
-    shown = json.loads(hoso("show", overdue).stdout)
+    shown = json.loads(hoso("show", overdue, "--json").stdout)
     assert shown["history"][-1]["to"] == "done"
 
     again = hoso("office", "done", overdue, code=2)

@@ -372,12 +372,14 @@ def test_an_oversized_or_non_document_upload_is_refused_and_nothing_is_stored(po
 def test_an_official_asks_once_for_missing_papers_and_the_dossier_resumes_with_its_code(portal, browser, papers) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
 
+    from dataclasses import replace
+
     from core.errors import SupplementRefused
     from domain.deadlines import due_date, waiting_days
     from flows.intake import intake
     from storage import filings, repository
     from storage.database import session_scope
-    from tasks.review import apply_review
+    from tasks.review import SUPPLEMENT, apply_review, check_decision, review_case
 
     built = portal.built
     open_form(browser, portal.url, "Đăng ký tạm trú")
@@ -394,9 +396,19 @@ def test_an_official_asks_once_for_missing_papers_and_the_dossier_resumes_with_i
 
     # Ten days ago, then: the supplement waited seven of them.
     with session_scope(portal.settings.database_url) as session:
-        repository.get(session, dossier_id).received_at = first["received"] - timedelta(days=10)
-    decision = {"quyet_dinh": "yêu cầu bổ sung", "can_bo": "Lê Văn Cán", "ly_do": "Thiếu giấy tờ chứng minh chỗ ở hợp pháp",
-                "giay_to_bo_sung": "Hợp đồng thuê nhà — chưa có trong hồ sơ", "applicant_name": "", "applicant_id": ""}
+        dossier = repository.get(session, dossier_id)
+        dossier.received_at = first["received"] - timedelta(days=10)
+        # The pipeline rejects a dossier without its required paper; sent anyway from the portal, an official
+        # looks at it: the review form is offered on needs_review dossiers only (tasks/review.review_case).
+        assert dossier.status in {"rejected", "needs_review"}, dossier.status
+        repository.set_status(session, dossier, "needs_review", actor="test", reason="sent anyway: an official looks at it")
+    # The official's answer on the review form, checked as the review run checks it (flows/review.py).
+    answer = {"quyet_dinh": SUPPLEMENT, "can_bo": "Lê Văn Cán", "ly_do": "Thiếu giấy tờ chứng minh chỗ ở hợp pháp",
+              "giay_to_bo_sung": "Hợp đồng thuê nhà — chưa có trong hồ sơ", "xa_phuong": ""}
+    case = review_case(portal.store, built.db_url, built.catalogue, dossier_id)
+    assert case is not None
+    decision = check_decision(answer, case, built.catalogue)
+    assert not isinstance(decision, tuple), decision
 
     def review(owner: str) -> str:
         with session_scope(portal.settings.database_url) as session:
@@ -404,7 +416,16 @@ def test_an_official_asks_once_for_missing_papers_and_the_dossier_resumes_with_i
         return apply_review(portal.store, built.db_url, built.catalogue, dossier_id, owner, decision)
 
     assert review("xem-xet-1") == "awaiting_supplement"
-    with pytest.raises(SupplementRefused):  # the same ground twice: refused, the dossier keeps waiting
+    with session_scope(portal.settings.database_url) as session:
+        last = repository.history(session, dossier_id)[-1]
+        assert last.actor == "cán bộ Lê Văn Cán"
+        assert last.reason.startswith("yêu cầu bổ sung: Hợp đồng thuê nhà (chưa có trong hồ sơ); căn cứ: Thiếu giấy tờ"), last.reason
+        grounds = tuple(r.ground for r in filings.requests(session, dossier_id))  # what review_case reads for a later review
+    again = replace(case, supplement_grounds=grounds)
+    assert check_decision(answer, again, built.catalogue) == (
+        "Hồ sơ này đã được yêu cầu bổ sung một lần; chỉ yêu cầu lại khi có căn cứ mới (ghi căn cứ đó vào lý do).",
+    )
+    with pytest.raises(SupplementRefused):  # past the form too (a request that raced another): refused
         review("xem-xet-2")
     with session_scope(portal.settings.database_url) as session:
         request = filings.open_request(session, dossier_id)
