@@ -37,11 +37,12 @@ def _run_name() -> str:
     """Named like the dossier's own run (procedure · receipt · initials), so the runs list shows what waits."""
     from storage import repository
     from storage.database import session_scope
+    from storage.records import record_of
 
     dossier_id = str(flow_run.parameters.get("dossier_id", ""))
     with session_scope(resources().db_url) as session:
         dossier = repository.get(session, dossier_id)
-        return REVIEW_PREFIX + (run_name(repository.as_json(dossier)) if dossier else dossier_id[:8])
+        return REVIEW_PREFIX + (run_name(record_of(dossier)) if dossier else dossier_id[:8])
 
 
 @flow(name="review-dossier", flow_run_name=_run_name)

@@ -10,7 +10,7 @@ import json
 import sys
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import SecretStr
@@ -21,6 +21,9 @@ from core.errors import HosoError, StackError
 from core.settings import Settings, get_settings
 from domain.vocabulary import status_label
 from hoso.cli_common import on_stack_prefect, ready_database, ready_store, stack_is_up
+
+if TYPE_CHECKING:
+    from storage.records import DossierRecord
 
 app = typer.Typer(help="hoso — tiếp nhận, số hoá và chuyển hồ sơ thủ tục hành chính.", no_args_is_help=True, pretty_exceptions_enable=False)
 console = Console(width=None if sys.stdout.isatty() else 150)
@@ -222,13 +225,15 @@ def list_command(
     from storage import repository
     from storage.database import session_scope
 
+    from storage.records import record_of
+
     with session_scope(ready_database(get_settings())) as session:
-        rows = [repository.as_json(d) for d in repository.list_all(session, status_filter)]
+        records = [record_of(d) for d in repository.list_all(session, status_filter)]
     if as_json:
-        for row in rows:
-            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        for record in records:
+            sys.stdout.write(json.dumps(record.as_json(), ensure_ascii=False) + "\n")
         return
-    console.print(summary_table(rows))
+    console.print(summary_table(records))
 
 
 @app.command()
@@ -276,13 +281,14 @@ def show(
 def masked_record(row: dict[str, Any], catalogue: Any) -> dict[str, Any]:
     """The record with every personal value masked: fields by kind, messages by what they quote, no file names or page text."""
     from core.masking import mask_free_text, mask_source
+    from storage.records import ProblemRecord
     from tasks.publish import shown_problem, shown_value
 
     procedure = row["procedure"]
     out = dict(row)
     out["source"] = mask_source(row["source"])
     out["fields"] = {k: shown_value(catalogue, procedure, k, v) for k, v in row["fields"].items()}
-    out["problems"] = [{**p, "message": shown_problem(catalogue, procedure, p)} for p in row["problems"]]
+    out["problems"] = [{**p, "message": shown_problem(catalogue, procedure, ProblemRecord(**p))} for p in row["problems"]]
     if "files" in row:
         out["files"] = [{**f, "name": f"tệp {i}", "archive_key": f["archive_key"]} for i, f in enumerate(row["files"], start=1)]
     if "pages" in row:
@@ -322,7 +328,7 @@ def dossier_summary(row: dict[str, Any], catalogue: Any, history: list[dict[str,
     return table
 
 
-def summary_table(rows: list[dict[str, Any]]) -> Table:
+def summary_table(records: list[DossierRecord]) -> Table:
     """The dossiers for people: problems by their (masked) messages, the source by station and file type only."""
     from core.masking import mask_name, mask_source
     from domain.catalogue_loading import default_catalogue
@@ -330,12 +336,12 @@ def summary_table(rows: list[dict[str, Any]]) -> Table:
 
     catalogue = default_catalogue()
     table = Table("hồ sơ", "nguồn", "thủ tục", "cơ quan", "xã/phường", "trạng thái", "người nộp", "vấn đề")
-    for r in rows:
-        name = r["fields"].get("applicant_name") or ""
+    for r in records:
+        name = r.value("applicant_name")
         table.add_row(
-            r["id"][:8], mask_source(r["source"]), r["procedure"] or "-", r["office"] or "-", r["commune"] or "-",
-            status_label(r["status"]), mask_name(name) if name else "-",
-            "\n".join(shown_problem(catalogue, r["procedure"], p) for p in r["problems"]) or "-",
+            r.id[:8], mask_source(r.source), r.procedure or "-", r.office or "-", r.commune or "-",
+            status_label(r.status), mask_name(name) if name else "-",
+            "\n".join(shown_problem(catalogue, r.procedure, p) for p in r.problems) or "-",
         )
     return table
 
@@ -346,6 +352,7 @@ def demo(
 ) -> None:
     """Tạo hồ sơ mẫu, khởi động hệ thống, nộp và xử lý chúng, rồi in bảng tóm tắt."""
     from samples.corpus import generate_demo
+    from storage.records import record_of
     from hoso.submit import submit_path
     from storage import repository
     from storage.database import session_scope
@@ -365,8 +372,8 @@ def demo(
     console.print(f"Đã nộp {len(sources)} hồ sơ mẫu vào hộp thư đến.")
     run_intake(settings)
     with session_scope(ready_database(settings)) as session:
-        rows = [repository.as_json(d) for d in repository.list_all(session) if d.source in sources]
-    console.print(summary_table(rows))
+        records = [record_of(d) for d in repository.list_all(session) if d.source in sources]
+    console.print(summary_table(records))
     console.print(f"Xem các lượt chạy trong giao diện Prefect: http://127.0.0.1:{settings.prefect_port}/runs")
     console.print(f"Người dân nộp và tra cứu hồ sơ tại cổng dịch vụ công: {settings.portal_url}")
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from core.errors import ClaimLost
 from storage.models import Dossier, DossierFile, Handoff, Page, Problem, ReceiptCounter, StateChange, utcnow
+from storage.records import record_of
 
 # "done": the office has settled the dossier (`hoso office done`); nothing runs it again.
 # "awaiting_supplement": an official asked the resident for missing papers (storage/filings.py);
@@ -277,51 +278,8 @@ def history(session: Session, dossier_id: str) -> list[StateChange]:
 
 
 def as_json(dossier: Dossier, *, with_pages: bool = False) -> dict[str, Any]:
-    """The JSON face of a dossier, as `hoso list/show --json` print it."""
-    out: dict[str, Any] = {
-        "id": dossier.id,
-        "source": dossier.source,
-        "station": dossier.station,
-        "procedure": dossier.procedure,
-        "office": dossier.office,
-        "commune": dossier.commune,
-        "status": dossier.status,
-        "fields": {k: (v.get("value") if isinstance(v, dict) else v) for k, v in (dossier.fields or {}).items()},
-        "problems": [
-            {"code": p.code, "message": p.message, "severity": p.severity, **({"field": p.field} if p.field else {})} for p in dossier.problems
-        ],
-        "receipt": dossier.receipt,
-        "due": dossier.due.isoformat() if dossier.due else None,
-        "received_at": _iso(as_utc(dossier.received_at)),
-        "sha256": dossier.sha256,
-        "duplicate_of": dossier.duplicate_of,
-    }
-    if with_pages:
-        out["field_confidence"] = {
-            k: v.get("confidence") for k, v in (dossier.fields or {}).items() if isinstance(v, dict)
-        }
-        # Where each field was read: the dossier's page (1-based) and the box on it, when known.
-        out["field_location"] = {
-            k: {"page": v.get("page"), "box": v.get("box")}
-            for k, v in (dossier.fields or {}).items()
-            if isinstance(v, dict) and v.get("page") is not None
-        }
-        out["files"] = [
-            {"name": f.name, "archive_key": f.archive_key, "sha256": f.sha256, "size": f.size, "media_type": f.media_type}
-            for f in dossier.files
-        ]
-        out["pages"] = [
-            {"file": p.file_position, "number": p.number, "kind": p.kind, "source": p.source, "confidence": round(p.confidence, 1), "text": p.text, "quality": p.quality}
-            for p in dossier.pages
-        ]
-        out["handoffs"] = [
-            {"office": h.office, "commune": h.commune, "object_key": h.object_key, "closed_at": _iso(h.closed_at)} for h in dossier.handoffs
-        ]
-    return out
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    """The JSON face of a dossier, as `hoso list/show --json` print it (storage.records)."""
+    return record_of(dossier, with_pages=with_pages).as_json()
 
 
 # --- Office queues: what each office has to settle, and settling it -----------------

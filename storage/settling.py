@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from storage import repository
+from storage.records import DossierRecord, record_of
 from storage.database import session_scope
 from storage.models import Dossier
 from storage.objects import Area, ObjectStore
@@ -80,8 +81,8 @@ def settle_dossier(
     actor: str,
     store: ObjectStore | None = None,
     objects: Iterable[ObjectWrite] = (),
-) -> dict[str, Any] | None:
-    """Settle the dossier ``owner`` holds; returns its record (``as_json``), or None when ``decide`` found nothing to settle.
+) -> DossierRecord | None:
+    """Settle the dossier ``owner`` holds; returns its record, or None when ``decide`` found nothing to settle.
 
     ``decide`` runs inside the settling transaction, after the claim is kept, with the
     dossier as stored: it may read it (received_at, the receipt) and change what only its
@@ -110,4 +111,4 @@ def settle_dossier(
             )
         repository.set_status(session, dossier, settlement.status, actor=actor, reason=settlement.reason)
         session.flush()
-        return repository.as_json(dossier, with_pages=False)
+        return record_of(dossier)

@@ -39,7 +39,7 @@ def link_if_duplicate(db_url: str, catalogue: Catalogue, dossier_id: str, owner:
         return Settlement(settled.status, f"trùng với {original.id}", assessment)
 
     record = settle_dossier(db_url, dossier_id, owner, decide, actor="process_dossier")
-    return record["duplicate_of"] if record else None
+    return record.duplicate_of if record else None
 
 
 check_duplicate_task = task(name="check-duplicate", cache_policy=NO_CACHE, **IO_RETRIES)(link_if_duplicate)

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 def queue_row(catalogue: Catalogue, handoff: Handoff, dossier: Dossier, today: date) -> dict[str, Any]:
     """One queue entry as `--json` prints it; ``days_left`` is in calendar days, negative when overdue."""
     from core.masking import mask_name
-    from storage.repository import as_json, as_utc
+    from storage.records import record_of
+    from storage.repository import as_utc
 
     def name_of(kind: str, slug: str | None) -> str | None:
         if not slug:
@@ -26,7 +27,7 @@ def queue_row(catalogue: Catalogue, handoff: Handoff, dossier: Dossier, today: d
         except KeyError:
             return None
 
-    applicant = as_json(dossier)["fields"].get("applicant_name") or ""
+    applicant = record_of(dossier).value("applicant_name")
     days = (dossier.due - today).days if dossier.due else None
     return {
         "id": dossier.id,

@@ -22,6 +22,7 @@ from domain.vocabulary import days_left_text, status_label
 from core.masking import kind_from_name, mask_by_kind, mask_message, mask_name, mask_source
 from storage.layout import InboxItem, Waiting, derived_key, searchable_key
 from storage import repository
+from storage.records import DossierRecord, ProblemRecord, record_of
 from storage.database import session_scope
 from storage.objects import ObjectStore
 from tasks.office_queue import queue_row
@@ -64,10 +65,10 @@ def shown_value(catalogue: Catalogue, procedure: str | None, name: str, value: o
     return mask_by_kind(field_kind(catalogue, procedure, name), str(value)) if value else ""
 
 
-def shown_problem(catalogue: Catalogue, procedure: str | None, problem: dict[str, Any]) -> str:
+def shown_problem(catalogue: Catalogue, procedure: str | None, problem: ProblemRecord) -> str:
     """A problem's message with what it quotes masked, by its field's kind when it names one."""
-    field = problem.get("field")
-    return mask_message(problem["message"], field_kind(catalogue, procedure, field) if field else None)
+    field = problem.field
+    return mask_message(problem.message, field_kind(catalogue, procedure, field) if field else None)
 
 
 def settled_by_official(history: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -91,29 +92,29 @@ def markdown_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("*", "\\*").replace("|", "\\|")
 
 
-def run_name(record: dict[str, Any]) -> str:
+def run_name(record: DossierRecord) -> str:
     """``khai-sinh · 000.00.00.H30-261125-0001 · N. V. A.``: what the run carries, no personal data."""
-    applicant = record["fields"].get("applicant_name") or ""
-    parts = [record["procedure"] or "chưa rõ thủ tục", record["receipt"] or record["id"][:8], mask_name(applicant) if applicant else ""]
+    applicant = record.value("applicant_name")
+    parts = [record.procedure or "chưa rõ thủ tục", record.receipt or record.id[:8], mask_name(applicant) if applicant else ""]
     return " · ".join(p for p in parts if p)
 
 
 _DOSSIER_TAGS = ("trạng-thái:", "thủ-tục:", "cơ-quan:", "xã-phường:", "nơi-nhận:")
 
 
-def run_tags(record: dict[str, Any]) -> list[str]:
+def run_tags(record: DossierRecord) -> list[str]:
     """Tags for the UI's filters: status, station, procedure, office, commune, and the office's queue."""
-    tags = ["hoso", f"trạng-thái:{record['status']}", f"trạm:{record['station']}"]
-    for key, label in (("procedure", "thủ-tục"), ("office", "cơ-quan"), ("commune", "xã-phường")):
-        if record[key]:
-            tags.append(f"{label}:{record[key]}")
-    if record["office"] and record["commune"]:
-        tags.append(f"nơi-nhận:{record['office']}@{record['commune']}")  # one office's queue (hoso/orchestration.office_queues)
+    tags = ["hoso", f"trạng-thái:{record.status}", f"trạm:{record.station}"]
+    for value, label in ((record.procedure, "thủ-tục"), (record.office, "cơ-quan"), (record.commune, "xã-phường")):
+        if value:
+            tags.append(f"{label}:{value}")
+    if record.office and record.commune:
+        tags.append(f"nơi-nhận:{record.office}@{record.commune}")  # one office's queue (hoso/orchestration.office_queues)
     return tags
 
 
 def dossier_markdown(
-    record: dict[str, Any], confidence: dict[str, float], catalogue: Catalogue, link: ArchiveLink | None, today: date,
+    record: DossierRecord, catalogue: Catalogue, link: ArchiveLink | None, today: date,
     *, history: list[dict[str, Any]] | None = None, page_links: list[tuple[int, str]] | None = None,
 ) -> str:
     """The artifact an official reads: verdict, where it went, what is wrong, when it is due, who settled it.
@@ -122,22 +123,21 @@ def dossier_markdown(
     what they quote); links go to the archive by dossier id and position, never by the uploaded
     file's name, and last as long as ``link`` says (the page links were made with it).
     """
-    procedure = catalogue.procedure(record["procedure"]).name if record["procedure"] else "chưa nhận dạng được"
+    procedure = catalogue.procedure(record.procedure).name if record.procedure else "chưa nhận dạng được"
     office = (
-        catalogue.office_name(record["office"], record["commune"]) if record["office"] and record["commune"] else "chưa xác định"
+        catalogue.office_name(record.office, record.commune) if record.office and record.commune else "chưa xác định"
     )
     lines = [
-        f"# Hồ sơ {record['receipt'] or record['id']}",
+        f"# Hồ sơ {record.receipt or record.id}",
         "",
         f"- **Thủ tục:** {procedure}",
         f"- **Nơi nhận:** {office}",
-        f"- **Trạng thái:** {status_label(record['status'])}",
+        f"- **Trạng thái:** {status_label(record.status)}",
     ]
-    if record["due"]:
-        due = date.fromisoformat(record["due"])
-        lines.append(f"- **Hạn giải quyết:** {due:%d/%m/%Y} ({days_left_text((due - today).days)})")
-    if record.get("duplicate_of"):
-        lines.append(f"- **Trùng với hồ sơ:** {record['duplicate_of']}")
+    if record.due:
+        lines.append(f"- **Hạn giải quyết:** {record.due:%d/%m/%Y} ({days_left_text((record.due - today).days)})")
+    if record.duplicate_of:
+        lines.append(f"- **Trùng với hồ sơ:** {record.duplicate_of}")
     decided = settled_by_official(history or [])
     if decided:
         at = decided["at"]
@@ -148,35 +148,33 @@ def dossier_markdown(
     if page_links:
         lines.append("- **Trang:** " + " · ".join(f"[trang {n}]({url})" for n, url in page_links)
                      + (f" — cùng hiệu lực {link.until_text()}" if link else ""))
-    if record["problems"]:
+    if record.problems:
         heading = "Vấn đề hoso đã nêu (cán bộ đã xem xét)" if decided else "Vấn đề"
         lines += ["", f"## {heading}", ""]
-        lines += [f"- {markdown_escape(shown_problem(catalogue, record['procedure'], p))}" for p in record["problems"]]
-    if record["fields"]:
-        where = record.get("field_location", {})
+        lines += [f"- {markdown_escape(shown_problem(catalogue, record.procedure, p))}" for p in record.problems]
+    if record.fields:
         lines += ["", "## Thông tin đọc được", "", "| thông tin | giá trị (đã che) | độ tin cậy | đọc ở |",
                   "|---|---|---:|---|"]
-        for name, value in record["fields"].items():
-            shown = shown_value(catalogue, record["procedure"], name, value)
-            page = (where.get(name) or {}).get("page")
-            lines.append(f"| {catalogue.field_label(record['procedure'], name)} | {markdown_escape(shown)} | "
-                         f"{confidence.get(name, 0):.0%} | {f'trang {page}' if page else ''} |")
+        for name, value in record.fields.items():
+            shown = shown_value(catalogue, record.procedure, name, value.value)
+            lines.append(f"| {catalogue.field_label(record.procedure, name)} | {markdown_escape(shown)} | "
+                         f"{value.confidence or 0:.0%} | {f'trang {value.page}' if value.page else ''} |")
     return "\n".join(lines)
 
 
-def _file_keys(store: ObjectStore, record: dict[str, Any]) -> dict[int, str]:
+def _file_keys(store: ObjectStore, record: DossierRecord) -> dict[int, str]:
     """Each file's archive key by position: its searchable PDF when OCR made one, else its original."""
-    searchable = {o.key for o in store.list("archive", derived_key(record["id"], "searchable/"))}
+    searchable = {o.key for o in store.list("archive", derived_key(record.id, "searchable/"))}
     keys = {}
-    for position, f in enumerate(record.get("files", []), start=1):
-        made = searchable_key(record["id"], position)
-        keys[position] = made if made in searchable else f["archive_key"]
+    for position, f in enumerate(record.files, start=1):
+        made = searchable_key(record.id, position)
+        keys[position] = made if made in searchable else f.archive_key
     if not keys and searchable:
         keys[1] = sorted(searchable)[0]
     return keys
 
 
-def archive_link(store: ObjectStore, record: dict[str, Any], lifetime: timedelta = DEFAULT_LINK_LIFETIME) -> ArchiveLink | None:
+def archive_link(store: ObjectStore, record: DossierRecord, lifetime: timedelta = DEFAULT_LINK_LIFETIME) -> ArchiveLink | None:
     """The first file's searchable PDF when OCR made one, else its original; valid for ``lifetime`` from now."""
     keys = _file_keys(store, record)
     if not keys:
@@ -185,16 +183,16 @@ def archive_link(store: ObjectStore, record: dict[str, Any], lifetime: timedelta
     return ArchiveLink(store.presigned_url("archive", keys[min(keys)], lifetime), expires_at)
 
 
-def page_links(store: ObjectStore, record: dict[str, Any], lifetime: timedelta = DEFAULT_LINK_LIFETIME) -> list[tuple[int, str]]:
+def page_links(store: ObjectStore, record: DossierRecord, lifetime: timedelta = DEFAULT_LINK_LIFETIME) -> list[tuple[int, str]]:
     """One short-lived link per page of the dossier (its file's PDF opened at that page), numbered as fields' "đọc ở"."""
     keys = _file_keys(store, record)
     urls = {position: store.presigned_url("archive", key, lifetime) for position, key in keys.items()}
     links = []
-    for n, page in enumerate(record.get("pages", []), start=1):
-        url = urls.get(page["file"] if isinstance(page.get("file"), int) else 1)
+    for n, page in enumerate(record.pages, start=1):
+        url = urls.get(page.file)
         if url:
             pdf = url.endswith(".pdf") or ".pdf?" in url
-            links.append((n, f"{url}#page={page['number']}" if pdf else url))
+            links.append((n, f"{url}#page={page.number}" if pdf else url))
     return links
 
 
@@ -211,7 +209,7 @@ def publish(
     with session_scope(db_url) as session:
         dossier = repository.get(session, dossier_id)
         assert dossier is not None
-        record = repository.as_json(dossier, with_pages=True)
+        record = record_of(dossier, with_pages=True)
         history = history_rows(session, dossier_id)
     name = name_prefix + run_name(record)
     if flow_run.id:
@@ -219,7 +217,7 @@ def publish(
             kept = [t for t in flow_run.tags if not t.startswith(_DOSSIER_TAGS)]  # a re-publish replaces, never piles up
             client.update_flow_run(flow_run.id, name=name, tags=list(dict.fromkeys([*kept, *run_tags(record)])))
     markdown = dossier_markdown(
-        record, record.get("field_confidence", {}), catalogue, archive_link(store, record, link_lifetime), today,
+        record, catalogue, archive_link(store, record, link_lifetime), today,
         history=history, page_links=page_links(store, record, link_lifetime),
     )
     create_markdown_artifact(markdown=markdown, key=f"ho-so-{dossier_id}", description=name)

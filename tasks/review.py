@@ -17,7 +17,7 @@ review waits again with the reasons on top of the form (flows/review.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Literal
 
@@ -35,6 +35,7 @@ from domain.verdict import verdict
 from storage import filings, repository
 from storage.database import session_scope
 from storage.models import Dossier
+from storage.records import DossierRecord, record_of
 from storage.objects import ObjectStore
 from storage.settling import Settlement, settle_dossier
 from tasks.handoff import hand_off
@@ -104,26 +105,27 @@ def review_case(
         dossier = repository.get(session, dossier_id)
         if dossier is None or dossier.status != "needs_review":
             return None
-        record = repository.as_json(dossier, with_pages=True)
+        record = record_of(dossier, with_pages=True)
         grounds = tuple(r.ground for r in filings.requests(session, dossier_id))
-    procedure = record["procedure"]
+    procedure = record.procedure
     entry = catalogue.procedure(procedure) if procedure else None
-    lacking = [p["field"] for p in record["problems"] if p["code"] in LACKING_FIELD_CODES and p.get("field")]
+    lacking = [p.field for p in record.problems if p.code in LACKING_FIELD_CODES and p.field]
     if entry:
-        lacking += [n for n in entry.required_fields if not record["fields"].get(n)]
+        lacking += [n for n in entry.required_fields if not record.value(n)]
     lacking_fields = tuple(dict.fromkeys(lacking))
     lacking_attachments = tuple(
-        _attachment_of(p["message"]) for p in record["problems"] if p["code"] == "thieu-giay-to-kem-theo"
+        _attachment_of(p.message) for p in record.problems if p.code == "thieu-giay-to-kem-theo"
     )
-    doubtful = [p["field"] for p in record["problems"] if p.get("field")]
+    doubtful = [p.field for p in record.problems if p.field]
     own = {f.name for f in entry.fields} if entry else set(ALWAYS_CORRECTABLE)
     corrections = tuple(dict.fromkeys([*lacking_fields, *doubtful, *(n for n in ALWAYS_CORRECTABLE if n in own)]))
     description = review_markdown(store, catalogue, record, lacking_fields, lacking_attachments, link_lifetime)
+    office = record.office or (entry.office if entry else None)
     return ReviewCase(
-        dossier_id=dossier_id, procedure=procedure, office=record["office"] or (entry.office if entry else None),
-        commune=record["commune"], corrections=corrections, lacking_fields=lacking_fields,
+        dossier_id=dossier_id, procedure=procedure, office=office,
+        commune=record.commune, corrections=corrections, lacking_fields=lacking_fields,
         lacking_attachments=lacking_attachments, description=description,
-        run_name=f"{REVIEW_PREFIX}{run_name(record)}", tags=(*run_tags({**record, "office": record["office"] or (entry.office if entry else None)}), "xem-xét"),
+        run_name=f"{REVIEW_PREFIX}{run_name(record)}", tags=(*run_tags(replace(record, office=office)), "xem-xét"),
         supplement_grounds=grounds,
     )
 
@@ -139,7 +141,7 @@ PARAGRAPH = "\n\n\n"
 
 
 def review_markdown(
-    store: ObjectStore, catalogue: Catalogue, record: dict[str, Any], lacking_fields: tuple[str, ...],
+    store: ObjectStore, catalogue: Catalogue, record: DossierRecord, lacking_fields: tuple[str, ...],
     lacking_attachments: tuple[str, ...], link_lifetime: timedelta = DEFAULT_LINK_LIFETIME,
 ) -> str:
     """The summary the official decides on: why in review, each doubtful field (masked, where read, how sure), the pages.
@@ -150,16 +152,15 @@ def review_markdown(
     shows at the top of it. Short, without tables (the UI's newline handling breaks them);
     the full artifact (key ``ho-so-<id>``) is linked. The page links say until when they open.
     """
-    procedure = record["procedure"]
+    procedure = record.procedure
     name = catalogue.procedure(procedure).name if procedure else "chưa nhận dạng được"
-    parts = [f"**Hồ sơ {record['receipt'] or record['id'][:8]}** · {name} · **Vì sao cần xem xét:**"]
-    parts += [f"- {markdown_escape(shown_problem(catalogue, procedure, p))}" for p in record["problems"] if p["severity"] != "warning"]
-    confidence, where = record.get("field_confidence", {}), record.get("field_location", {})
-    doubtful = [n for n in dict.fromkeys([*lacking_fields, *(p.get("field") for p in record["problems"])]) if n]
+    parts = [f"**Hồ sơ {record.receipt or record.id[:8]}** · {name} · **Vì sao cần xem xét:**"]
+    parts += [f"- {markdown_escape(shown_problem(catalogue, procedure, p))}" for p in record.problems if p.severity != "warning"]
+    doubtful = [n for n in dict.fromkeys([*lacking_fields, *(p.field for p in record.problems)]) if n]
     for n in doubtful:
-        page = (where.get(n) or {}).get("page")
-        value = shown_value(catalogue, procedure, n, record["fields"].get(n)) or "(trống)"
-        sure = confidence.get(n)
+        read = record.fields.get(n)
+        page, sure = (read.page, read.confidence) if read is not None else (None, None)
+        value = shown_value(catalogue, procedure, n, record.value(n)) or "(trống)"
         parts.append(
             f"- *{_label(catalogue, procedure, n)}*: {markdown_escape(value)}"
             + (f" — tin cậy {sure:.0%}" if sure is not None else "") + (f", đọc ở trang {page}" if page else "")
@@ -170,7 +171,7 @@ def review_markdown(
     links = page_links(store, record, link_lifetime)
     if links:
         parts.append("**Xem trang:** " + " · ".join(f"[trang {n}]({url})" for n, url in links) + f" (liên kết có hiệu lực {until})")
-    artifact = artifact_link(record["id"])
+    artifact = artifact_link(record.id)
     parts.append(f"Toàn bộ thông tin (đã che): [bản tóm tắt hồ sơ]({artifact})." if artifact else
                  "Toàn bộ thông tin (đã che): bản tóm tắt hồ sơ trong mục *Artifacts* (khóa ho-so-…).")
     return PARAGRAPH.join(parts)
@@ -358,9 +359,9 @@ def apply_review(
 
     record = settle_dossier(db_url, dossier_id, owner, decide, actor=actor)
     assert record is not None
-    if record["status"] != filings.AWAITING_SUPPLEMENT:  # a dossier waiting for the resident's papers goes to no office yet
+    if record.status != filings.AWAITING_SUPPLEMENT:  # a dossier waiting for the resident's papers goes to no office yet
         hand_off(store, db_url, catalogue, Outcome.of(record))
-    return str(record["status"])
+    return str(record.status)
 
 
 def request_review(

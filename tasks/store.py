@@ -78,7 +78,7 @@ def store_assessment(
     record = settle_dossier(db_url, dossier_id, owner, decide, actor="process_dossier", store=store, objects=objects)
     assert record is not None
     # A snapshot of the record beside the originals, for whoever reads the archive alone.
-    store.put_json("archive", derived_key(dossier_id, "record.json"), record)
+    store.put_json("archive", derived_key(dossier_id, "record.json"), record.as_json())
     return Outcome.of(record, tuple(p.code for p in all_problems))
 
 

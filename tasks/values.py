@@ -14,6 +14,7 @@ from typing import Any
 
 from domain.model import PageInput, Status
 from ocr.model import DocumentResult
+from storage.records import DossierRecord
 from storage.repository import TERMINAL
 
 
@@ -106,10 +107,10 @@ class Outcome:
     problem_codes: tuple[str, ...]
 
     @classmethod
-    def of(cls, record: dict[str, Any], problem_codes: tuple[str, ...] = ()) -> Outcome:
+    def of(cls, record: DossierRecord, problem_codes: tuple[str, ...] = ()) -> Outcome:
         """The outcome of a settled dossier, from its record (storage.settling returns it)."""
-        due = date.fromisoformat(record["due"]) if record["due"] else None
-        return cls(record["id"], record["status"], record["procedure"], record["office"], record["commune"], record["receipt"], due, problem_codes)
+        return cls(record.id, record.status, record.procedure, record.office, record.commune, record.receipt, record.due,  # type: ignore[arg-type]
+                   problem_codes)
 
 
 @dataclass(frozen=True)

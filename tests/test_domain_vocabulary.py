@@ -43,11 +43,14 @@ def test_the_artifact_speaks_the_one_vocabulary() -> None:
     from datetime import date
 
     catalogue = default_catalogue()
-    record = {
-        "id": "abc", "receipt": None, "procedure": "khai-sinh", "office": None, "commune": None, "status": "rejected",
-        "due": "2026-03-05", "fields": {"head_id": "001203012345"}, "problems": [],
-    }
-    markdown = dossier_markdown(record, {}, catalogue, None, date(2026, 3, 7))
+    from storage.records import DossierRecord, FieldRecord
+
+    record = DossierRecord(
+        id="abc", source="quay-1/a.pdf", station="quay-1", procedure="khai-sinh", office=None, commune=None, status="rejected",
+        receipt=None, due=date(2026, 3, 5), received_at=None, sha256="0" * 64, duplicate_of=None,
+        fields={"head_id": FieldRecord("001203012345", 0.9)},
+    )
+    markdown = dossier_markdown(record, catalogue, None, date(2026, 3, 7))
     assert f"**Trạng thái:** {status_label('rejected')}" in markdown
     assert "(quá hạn 2 ngày)" in markdown
     assert "| Số định danh cá nhân của chủ hộ |" in markdown and "head_id" not in markdown

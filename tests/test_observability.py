@@ -53,12 +53,15 @@ def ui(prefect_server, module_settings, module_store, tmp_path_factory):  # type
 
 
 def test_each_dossier_run_is_named_and_tagged_for_what_it_carries(ui) -> None:
+    from tasks.review import REVIEW_PREFIX
+
     cases, records, runs, _ = ui
     dossier_runs = [r for r in runs if any(t.startswith("thủ-tục:") for t in r.tags)]
     assert len(dossier_runs) >= len(cases)
     receipts = {r["receipt"]: r for r in records.values()}
     for run in dossier_runs:
-        procedure, receipt = run.name.split(" · ")[:2]
+        # A dossier's review run is named and tagged like it, after the review's own prefix (tasks/review.py).
+        procedure, receipt = run.name.removeprefix(REVIEW_PREFIX).split(" · ")[:2]
         record = receipts[receipt]
         assert procedure == record["procedure"]
         assert f"thủ-tục:{record['procedure']}" in run.tags and f"trạm:{record['station']}" in run.tags

@@ -164,6 +164,7 @@ def test_history_records_the_decision_as_made_and_the_artifact_says_who(hoso_set
     from datetime import timedelta
 
     from domain.catalogue_loading import default_catalogue
+    from storage.records import record_of
     from tasks.publish import dossier_markdown, history_rows
     from tasks.review import ROUTE, apply_review, check_decision, review_case
 
@@ -181,13 +182,13 @@ def test_history_records_the_decision_as_made_and_the_artifact_says_who(hoso_set
         dossier = repository.get(s, waiting.dossier_id)
         assert dossier.fields["bride_name"]["value"] == "Trần Thị Mai" and dossier.commune == "phuong-cua-nam"
         last = repository.history(s, waiting.dossier_id)[-1]
-        record = repository.as_json(dossier, with_pages=True)
+        record = record_of(dossier, with_pages=True)
         history = history_rows(s, waiting.dossier_id)
     assert last.actor == "cán bộ Nguyễn Thị Lan"
     assert last.reason == (
         "chuyển đến Văn phòng HĐND và UBND phường Cửa Nam; sửa họ, chữ đệm, tên bên nữ: T. T. M.; ghi chú: đã đối chiếu bản giấy"
     )
-    markdown = dossier_markdown(record, {}, catalogue, None, __import__("datetime").date.today(), history=history)
+    markdown = dossier_markdown(record, catalogue, None, __import__("datetime").date.today(), history=history)
     assert "**Đã xem xét:** cán bộ Nguyễn Thị Lan, lúc " in markdown and "Vấn đề hoso đã nêu (cán bộ đã xem xét)" in markdown
     assert "Trần Thị Mai" not in markdown
 

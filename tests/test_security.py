@@ -141,8 +141,13 @@ def test_an_archive_link_lasts_hours_and_the_artifact_says_until_when(store) -> 
     from tasks.publish import ArchiveLink, archive_link, dossier_markdown
 
     store.put("archive", "dossiers/d9/original/01-scan.pdf", b"%PDF-1.7 d9")
-    record = {"id": "d9", "files": [{"archive_key": "dossiers/d9/original/01-scan.pdf"}], "receipt": None, "procedure": None,
-              "office": None, "commune": None, "status": "needs_review", "due": None, "problems": [], "fields": {}}
+    from storage.records import DossierRecord, FileRecord
+
+    record = DossierRecord(
+        id="d9", source="quay-1/scan.pdf", station="quay-1", procedure=None, office=None, commune=None, status="needs_review",
+        receipt=None, due=None, received_at=None, sha256="0" * 64, duplicate_of=None,
+        files=(FileRecord("scan.pdf", "dossiers/d9/original/01-scan.pdf", "0" * 64, 11, "application/pdf"),), with_pages=True,
+    )
     before = datetime.now(timezone.utc)
     link = archive_link(store, record)  # the default: 8 hours
     assert link is not None
@@ -153,7 +158,7 @@ def test_an_archive_link_lasts_hours_and_the_artifact_says_until_when(store) -> 
     assert short is not None and parse_qs(urlparse(short.url).query)["X-Amz-Expires"] == ["7200"]
 
     fixed = ArchiveLink("https://s3.example/x", datetime(2026, 12, 2, 9, 30, tzinfo=timezone.utc))
-    markdown = dossier_markdown(record, {}, default_catalogue(), fixed, before.date())
+    markdown = dossier_markdown(record, default_catalogue(), fixed, before.date())
     assert "liên kết có hiệu lực đến 16:30 ngày 02/12/2026 (giờ Việt Nam)" in markdown  # UTC+7
 
 
