@@ -127,6 +127,20 @@ def _settled(db_url: str) -> int:
         return sum(1 for d in repository.list_all(s) if d.status in repository.TERMINAL)
 
 
+def worker_credentials(settings: Settings, tag: str) -> Path:
+    """The bench worker's secrets in a file of its own (0600), as each part of a stack gets them.
+
+    The environment handed to a part carries no secret (hoso.stack.hoso_env): without this
+    file the worker would read and write the stack's own database, not the run's.
+    """
+    from core.secrets import write_secret_json
+    from core.settings import SECRET_FIELDS
+
+    values = {name: getattr(settings, name) for name in ("s3_access_key", *SECRET_FIELDS, "database_url", "bucket_prefix")}
+    payload = {k: (v.get_secret_value() if hasattr(v, "get_secret_value") else v) for k, v in values.items() if v is not None}
+    return write_secret_json(settings.home / "bench" / f"{tag}.credentials.json", payload)
+
+
 def run_worker(settings: Settings, expected: int, concurrency: int, sample_every_s: float = 1.0, max_passes: int = 3) -> RunReport:
     """Run `intake` in a child process until it ends; sample progress and memory meanwhile.
 
@@ -138,7 +152,8 @@ def run_worker(settings: Settings, expected: int, concurrency: int, sample_every
     migrate(settings.database_url)
     tag = f"bench-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, **prefect_env(settings), **hoso_env(settings), "OMP_THREAD_LIMIT": "1",
-           "HOSO_INTAKE_CONCURRENCY": str(concurrency), "PREFECT_LOGGING_LEVEL": "WARNING", "HOSO_BENCH_TAG": tag}
+           "HOSO_INTAKE_CONCURRENCY": str(concurrency), "PREFECT_LOGGING_LEVEL": "WARNING", "HOSO_BENCH_TAG": tag,
+           "HOSO_CREDENTIALS_FILE": str(worker_credentials(settings, tag))}
     started = time.monotonic()
     report = RunReport(dossiers=expected, seconds=0.0, tag=tag)
     with cpu_used(settings) as cpu:
@@ -156,6 +171,7 @@ def run_worker(settings: Settings, expected: int, concurrency: int, sample_every
             if child.wait() != 0:
                 raise RuntimeError(f"bench worker exited {child.returncode}")
             report.settled_per_pass.append(_settled(settings.database_url))
+    Path(env["HOSO_CREDENTIALS_FILE"]).unlink(missing_ok=True)
     report.seconds = time.monotonic() - started
     report.worker_cpu_s, report.server_cpu_s = cpu.client_s, cpu.server_s
     with session_scope(settings.database_url) as s:
