@@ -67,6 +67,10 @@ def test_pipeline_end_to_end_on_postgres(prefect_server, postgres, hoso_settings
     cases = generate_demo(tmp_path / "demo")
     sources = {submit_path(store, c.files[0], "quay-1"): c for c in cases}
     intake()
+    if list(store.list("inbox")):
+        # A child run that failed (the test Prefect server answered 503 once on a loaded machine) leaves its
+        # file in the inbox for the next intake, as the schedule's next run a minute later would take it.
+        intake()
     with session_scope(settings.database_url) as s:
         records = {d.source: repository.as_json(d) for d in repository.list_all(s)}
     assert set(records) == set(sources)
