@@ -74,7 +74,20 @@ def _browser() -> Any:
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
     driver.set_page_load_timeout(120)
     driver.set_script_timeout(60)
+    _viewport(driver, WIDTH, HEIGHT)
     return driver
+
+
+def _inner(driver: Any) -> list[int]:
+    return [int(v) for v in driver.execute_script("return [window.innerWidth, window.innerHeight]")]
+
+
+def _viewport(driver: Any, width: int, height: int) -> None:
+    """The page itself (not the window around it) at width×height: a laptop's screen, as the screenshots show it."""
+    driver.set_window_size(width, height)
+    inner_w, inner_h = _inner(driver)
+    driver.set_window_size(2 * width - inner_w, 2 * height - inner_h)
+    _wait(f"a {width}×{height} page", lambda: _inner(driver) == [width, height], 10, 0.2)
 
 
 def _log_in(driver: Any, ui: str, auth: str) -> None:
@@ -159,8 +172,8 @@ def _wait(what: str, probe: Any, timeout_s: float = 240, step_s: float = 1.0) ->
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def _open_queue(desk: Desk, queue: str, run_starts: str) -> None:
-    """Runs page → the office's saved filter → the waiting review whose name starts so."""
+def _open_queue(desk: Desk, queue: str, run_starts: str) -> list[str]:
+    """Runs page → the office's saved filter → the waiting review whose name starts so; returns the run names the queue listed."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
@@ -175,8 +188,11 @@ def _open_queue(desk: Desk, queue: str, run_starts: str) -> None:
         d.execute_script("for (const e of document.querySelectorAll('.app-router-view')) e.scrollTop = e.scrollHeight")
         return [a for a in d.find_elements(By.CSS_SELECTOR, "a[href*='/runs/flow-run/']") if a.text.startswith(run_starts)]
 
+    names: list[str] = []
+
     def opened() -> bool:
         link = listed()[0]
+        names[:] = [a.text for a in d.find_elements(By.CSS_SELECTOR, "a[href*='/runs/flow-run/']") if a.text.strip()]
         d.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
         desk.shot("review-hang-cho")
         href = link.get_attribute("href")
@@ -185,6 +201,7 @@ def _open_queue(desk: Desk, queue: str, run_starts: str) -> None:
 
     desk.clicks.append("mở lượt chạy xem xét")
     _wait(f"the run «{run_starts}…» opened", opened, 60)
+    return names
 
 
 def _open_form(desk: Desk) -> Any:
@@ -249,11 +266,9 @@ def test_an_official_opens_a_review_from_the_office_filter_and_corrects_it(desk:
     assert summary.is_displayed() and summary.rect["height"] > 0  # the summary shows at 1366×768, not squeezed to nothing
     desk.shot(f"review-form-{WIDTH}x{HEIGHT}")
     if desk.shots:
-        desk.driver.set_window_size(*WIDE)
-        _wait("the form at 1600×1200", lambda: desk.driver.get_window_size()["width"] == WIDE[0], 10)
+        _viewport(desk.driver, *WIDE)
         desk.shot(f"review-form-{WIDE[0]}x{WIDE[1]}")
-        desk.driver.set_window_size(WIDTH, HEIGHT)
-        _wait("the window back at 1366×768", lambda: desk.driver.get_window_size()["width"] == WIDTH, 10)
+        _viewport(desk.driver, WIDTH, HEIGHT)
     text = modal.text
     for label in ("Quyết định", "Cán bộ xem xét", "Lý do trả lại", "Sửa họ, chữ đệm và tên người đề nghị", "Sửa số định danh cá nhân của người đề nghị", "Thủ tục", "Cơ quan", "Xã/phường"):
         assert label in text, label
@@ -289,18 +304,28 @@ def _artifact_shot(desk: Desk) -> None:
     d = desk.driver
     d.get(f"{desk.ui}/artifacts")
     link = _wait("the dossier's artifact", lambda: [a for a in d.find_elements(By.CSS_SELECTOR, "a[href*='/artifacts/key/']") if desk.demo_review in (a.get_attribute("href") or "")], 60)[0]
-    link.click()
-    _wait("the artifact's text", lambda: "Đã xem xét:" in d.find_element(By.TAG_NAME, "body").text, 60)
+    link.click()  # the key's timeline, newest version first
+    latest = _wait("the artifact's versions", lambda: d.find_elements(By.CSS_SELECTOR, "a[href*='/artifacts/artifact/']"), 60)[0]
+    latest.click()
+    try:
+        _wait("the artifact's text", lambda: "Đã xem xét:" in d.execute_script("return document.body.innerText"), 60)
+    finally:
+        debug = Path(tempfile.gettempdir()) / "hoso-official-ui-artifact"
+        debug.mkdir(exist_ok=True)
+        d.save_screenshot(str(debug / "page.png"))
+        (debug / "page.txt").write_text(d.current_url + "\n" + d.execute_script("return document.body.innerText"), encoding="utf-8")
     desk.shot("review-artifact")
 
 
 def test_at_1366x768_return_correct_and_be_warned(desk: Desk) -> None:
     from selenium.webdriver.common.by import By
 
-    assert desk.driver.get_window_size()["width"] == WIDTH
+    assert _inner(desk.driver) == [WIDTH, HEIGHT]
     # A return: a reason, no ward.
-    _open_queue(desk, "Hàng chờ Công an", "xem xét · tam-tru · 000.00.00.H30-261201-0102")
-    runs = [a.get_attribute("href") for a in desk.driver.find_elements(By.CSS_SELECTOR, "a[href*='/runs/flow-run/']")]
+    listed = _open_queue(desk, "Hàng chờ Công an", "xem xét · tam-tru · 000.00.00.H30-261201-0102")
+    # The office's queue: its two waiting residence reviews, not the marriage one of another office.
+    assert any(n.startswith("xem xét · tam-tru · 000.00.00.H30-261201-0103") for n in listed), listed
+    assert not [n for n in listed if "ket-hon" in n], listed
     modal = _open_form(desk)
     _choose(desk, modal, "Quyết định", "Trả lại cho công dân")
     _type(desk, modal, "Cán bộ xem xét", "Lê Văn Hùng")
@@ -338,10 +363,10 @@ def test_at_1366x768_return_correct_and_be_warned(desk: Desk) -> None:
         return modal if "Quyết định trước chưa ghi được" in modal.text else None
 
     modal = _wait("the warning on the form", warned, 300, 3)
-    assert "Hồ sơ còn thiếu: giấy tờ chứng minh chỗ ở hợp pháp" in modal.text and "Vẫn chuyển dù còn thiếu" in modal.text
+    warning = next(line for line in modal.text.splitlines() if line.startswith("Hồ sơ còn thiếu:"))  # on top of the form again
+    assert "giấy tờ chứng minh chỗ ở hợp pháp" in warning and "Vẫn chuyển dù còn thiếu" in warning, warning
     desk.shot("review-canh-bao-thieu-giay-to")
     assert _shown(desk, desk.warned.dossier_id)["status"] == "needs_review"  # nothing applied
-    assert runs  # the office's queue listed its reviews
 
 
 def test_nothing_personal_in_artifacts_logs_run_names_or_links(desk: Desk) -> None:
