@@ -4,6 +4,11 @@ The OCR concurrency limit: one per machine (``ocr-<host>``), as many slots as
 the machine's OCR CPU budget, so that dossiers run by several workers on one
 machine share its cores instead of oversubscribing them.
 
+The rerun automation: a ``process-group`` run that ends Crashed (its worker
+killed, its process dead) is scheduled again, the same run with the same
+idempotency key, for any worker of the pool to take; the group then finishes its
+dossiers (flows/group.py, which also bounds the attempts).
+
 The zombie-run automation: a worker killed mid-run leaves its flow run "Running" forever unless something
 notices: deployment runs send heartbeats (``PREFECT_FLOWS_HEARTBEAT_FREQUENCY`` in
 prefect.yaml), and this automation marks a run Crashed when they stop — so the UI
@@ -21,9 +26,11 @@ from prefect.events.actions import ChangeFlowRunState
 from prefect.events.schemas.automations import EventTrigger, Posture
 from prefect.events.schemas.events import ResourceSpecification
 
+from flows.group import GROUP_FLOW
 from tasks.extract_text import ocr_limit_name
 
 ZOMBIE_AUTOMATION = "hoso: lượt chạy mất tín hiệu → Crashed"
+RERUN_AUTOMATION = "hoso: nhóm hồ sơ Crashed → chạy lại"
 HEARTBEAT_SECONDS = 30
 
 
@@ -32,6 +39,9 @@ def zombie_runs(within: timedelta = timedelta(seconds=3 * HEARTBEAT_SECONDS)) ->
         name=ZOMBIE_AUTOMATION,
         description="Đánh dấu Crashed các lượt chạy không còn gửi nhịp tim (worker bị tắt đột ngột).",
         trigger=EventTrigger(
+            # From the first heartbeat on. (Tried, issue 13: also from the Running state, for a
+            # run killed before its first heartbeat got out; on Prefect 3.9 that trigger then
+            # never fired for a killed group. Such a run stays Running until a person acts.)
             after={"prefect.flow-run.heartbeat"},
             expect={
                 "prefect.flow-run.heartbeat",
@@ -54,13 +64,30 @@ def zombie_runs(within: timedelta = timedelta(seconds=3 * HEARTBEAT_SECONDS)) ->
     )
 
 
-def ensure_ocr_limit(slots: int) -> bool:
+def rerun_crashed_groups() -> Automation:
+    return Automation(
+        name=RERUN_AUTOMATION,
+        description="Lên lịch chạy lại một nhóm hồ sơ mà worker của nó đã dừng đột ngột, cho worker khác nhận.",
+        trigger=EventTrigger(
+            expect={"prefect.flow-run.Crashed"},
+            match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
+            match_related=ResourceSpecification({"prefect.resource.role": "flow", "prefect.resource.name": GROUP_FLOW}),
+            for_each={"prefect.resource.id"},
+            posture=Posture.Reactive,
+            threshold=1,
+            within=timedelta(0),
+        ),
+        actions=[ChangeFlowRunState(state=StateType.SCHEDULED, name="AwaitingRetry", message="Worker dừng đột ngột; nhóm được lên lịch chạy lại.")],
+    )
+
+
+def ensure_ocr_limit(slots: int, machine: str | None = None) -> bool:
     """Create (or resize) this machine's OCR concurrency limit; True when it changed."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate, GlobalConcurrencyLimitUpdate
     from prefect.exceptions import ObjectNotFound
 
-    name = ocr_limit_name()
+    name = ocr_limit_name(machine)
     with get_client(sync_client=True) as client:
         try:
             current = client.read_global_concurrency_limit_by_name(name)
@@ -80,7 +107,7 @@ def ensure_automations() -> list[str]:
     automation, and a fix to it must reach that stack on the next `hoso up`.
     """
     changed = []
-    for wanted in (zombie_runs(),):
+    for wanted in (zombie_runs(), rerun_crashed_groups()):
         try:
             found = Automation.read(name=wanted.name)
         except ValueError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prefect.automations import Automation
 
-from hoso.orchestration import ZOMBIE_AUTOMATION, ensure_automations, zombie_runs
+from hoso.orchestration import RERUN_AUTOMATION, ZOMBIE_AUTOMATION, ensure_automations, zombie_runs
 
 
 def test_zombie_automation_spares_suspended_reviews_and_reaches_stacks_set_up_before(prefect_server) -> None:
@@ -17,12 +17,13 @@ def test_zombie_automation_spares_suspended_reviews_and_reaches_stacks_set_up_be
     older.trigger.expect = older.trigger.expect - {"prefect.flow-run.Suspended", "prefect.flow-run.Paused"}
     older.create()
     try:
-        assert ensure_automations() == [ZOMBIE_AUTOMATION]
+        assert ensure_automations() == [ZOMBIE_AUTOMATION, RERUN_AUTOMATION]  # the older one brought up to date, the new one made
         applied = Automation.read(name=ZOMBIE_AUTOMATION)
         assert {"prefect.flow-run.Suspended", "prefect.flow-run.Paused"} <= set(applied.trigger.expect)
         assert ensure_automations() == []  # nothing to change the second time
     finally:
-        Automation.read(name=ZOMBIE_AUTOMATION).delete()
+        for name in (ZOMBIE_AUTOMATION, RERUN_AUTOMATION):
+            Automation.read(name=name).delete()
 
 
 def test_dossier_runs_of_an_intake_that_lost_its_slot_are_ended_and_their_dossiers_freed(prefect_server, tmp_path, monkeypatch) -> None:
