@@ -14,6 +14,12 @@ notices: deployment runs send heartbeats (``PREFECT_FLOWS_HEARTBEAT_FREQUENCY`` 
 prefect.yaml), and this automation marks a run Crashed when they stop — so the UI
 tells the truth and the intake deployment's concurrency slot is freed. The
 dossier itself is resumed by hoso's processing lease, not by this.
+
+The silent-start automation closes that one's gap: it watches a run from its first
+heartbeat, so a deployment run whose process was killed before its first heartbeat
+got out (the first second of the run) would stay Running; this one marks Crashed a
+deployment run that went Running and sent no heartbeat (nor a state that explains
+the silence) within ``FIRST_HEARTBEAT_WITHIN``.
 """
 
 from __future__ import annotations
@@ -30,8 +36,12 @@ from flows.group import GROUP_FLOW
 from tasks.extract_text import ocr_limit_name
 
 ZOMBIE_AUTOMATION = "hoso: lượt chạy mất tín hiệu → Crashed"
+SILENT_START_AUTOMATION = "hoso: lượt chạy không gửi nhịp tim đầu tiên → Crashed"
 RERUN_AUTOMATION = "hoso: nhóm hồ sơ Crashed → chạy lại"
 HEARTBEAT_SECONDS = 30
+# A deployment run sends its first heartbeat as it enters its flow, right after it is
+# Running (Prefect's flow engine); this long without it, its process died on the way.
+FIRST_HEARTBEAT_WITHIN = timedelta(seconds=2 * HEARTBEAT_SECONDS)
 
 
 def zombie_runs(within: timedelta = timedelta(seconds=3 * HEARTBEAT_SECONDS)) -> Automation:
@@ -39,9 +49,8 @@ def zombie_runs(within: timedelta = timedelta(seconds=3 * HEARTBEAT_SECONDS)) ->
         name=ZOMBIE_AUTOMATION,
         description="Đánh dấu Crashed các lượt chạy không còn gửi nhịp tim (worker bị tắt đột ngột).",
         trigger=EventTrigger(
-            # From the first heartbeat on. (Tried, issue 13: also from the Running state, for a
-            # run killed before its first heartbeat got out; on Prefect 3.9 that trigger then
-            # never fired for a killed group. Such a run stays Running until a person acts.)
+            # From the first heartbeat on; a run killed before its first one got out is the
+            # next automation's (silent_starts).
             after={"prefect.flow-run.heartbeat"},
             expect={
                 "prefect.flow-run.heartbeat",
@@ -61,6 +70,42 @@ def zombie_runs(within: timedelta = timedelta(seconds=3 * HEARTBEAT_SECONDS)) ->
             within=within,
         ),
         actions=[ChangeFlowRunState(state=StateType.CRASHED, message="Không nhận được nhịp tim: worker có thể đã bị tắt đột ngột.")],
+    )
+
+
+def silent_starts(within: timedelta = FIRST_HEARTBEAT_WITHIN) -> Automation:
+    """A deployment run that went Running and then sent no heartbeat: killed before its first one got out.
+
+    The zombie automation watches a run from its first heartbeat, so without this a worker
+    killed in the first second of a run leaves it Running for good. Same proactive
+    expect/after pattern, started by the Running state: nothing of the ``expect`` list
+    within ``within`` → Crashed (and a group is then run again, rerun_crashed_groups).
+    Only deployment runs (a related deployment): they are the ones that send heartbeats
+    (prefect.yaml); a subflow inside a run (a group's dossiers) sends none and is ended
+    by its parent's next attempt (tasks/reconcile.py).
+    """
+    return Automation(
+        name=SILENT_START_AUTOMATION,
+        description="Đánh dấu Crashed các lượt chạy đã bắt đầu mà không gửi nhịp tim nào (worker bị tắt ngay khi chạy).",
+        trigger=EventTrigger(
+            after={"prefect.flow-run.Running"},
+            expect={
+                "prefect.flow-run.heartbeat",
+                "prefect.flow-run.Suspended",
+                "prefect.flow-run.Paused",
+                "prefect.flow-run.Completed",
+                "prefect.flow-run.Failed",
+                "prefect.flow-run.Cancelled",
+                "prefect.flow-run.Crashed",
+            },
+            match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
+            match_related=ResourceSpecification({"prefect.resource.role": "deployment"}),
+            for_each={"prefect.resource.id"},
+            posture=Posture.Proactive,
+            threshold=1,
+            within=within,
+        ),
+        actions=[ChangeFlowRunState(state=StateType.CRASHED, message="Không có nhịp tim nào sau khi bắt đầu: worker có thể đã bị tắt đột ngột.")],
     )
 
 
@@ -107,7 +152,7 @@ def ensure_automations() -> list[str]:
     automation, and a fix to it must reach that stack on the next `hoso up`.
     """
     changed = []
-    for wanted in (zombie_runs(), rerun_crashed_groups()):
+    for wanted in (zombie_runs(), silent_starts(), rerun_crashed_groups()):
         try:
             found = Automation.read(name=wanted.name)
         except ValueError:
