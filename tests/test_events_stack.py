@@ -129,7 +129,7 @@ def test_a_dropped_file_is_announced_by_weed_itself(stack: dict[str, str], prefe
 
     wait_for("the dossier to be routed", settled, timeout_s=240, step_s=1)
     runs = [r for r in deployment_runs(prefect_api, "process-dossier/process-dossier")
-            if unseal(r.parameters.get("source", ""), "hoso-local-secret") == key]
+            if unseal(r.parameters.get("source", ""), stack_secret(stack, "seal_secret")) == key]
     assert len(runs) == 1 and runs[0].created_by and runs[0].created_by.display_value == "hoso-inbox-object-created"
 
 
