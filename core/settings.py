@@ -34,6 +34,11 @@ class Settings(BaseSettings):
 
     # Embedded stack ports (a second HOSO_HOME with other ports runs beside the first)
     prefect_port: int = 4200
+    prefect_url: str | None = Field(
+        None,
+        description="the Prefect API of an existing stack (http://host:4200/api); unset = the local server on prefect_port. "
+        "A worker on another machine (`hoso worker`) needs only this, the S3 and the database settings",
+    )
     prefect_database_url: SecretStr | None = Field(
         None,
         description="the embedded Prefect server's database (postgresql+asyncpg://…); unset = its own SQLite file. "
@@ -45,6 +50,11 @@ class Settings(BaseSettings):
     # S3 event receiver (`hoso events serve`): MinIO's webhook target posts bucket notifications here
     events_port: int | None = Field(None, ge=1, le=65535, description="port of the S3 event receiver; see receiver_port")
     events_token: SecretStr | None = Field(None, description="the webhook's auth_token; when set, a request without it is refused")
+    weed_notify: bool = Field(
+        True,
+        description="`hoso up` has the embedded weed mini's filer post each new inbox object to the receiver "
+        "(notification.toml, [notification.webhook]), so a dropped dossier starts at once instead of at the next poll",
+    )
 
     # The residents' portal (`portal/`, started by `hoso up` as the part "portal")
     portal_port: int | None = Field(None, ge=1, le=65535, description="port of the residents' portal; see portal_listen_port")
@@ -88,7 +98,17 @@ class Settings(BaseSettings):
     )
 
     # Pipeline
-    intake_concurrency: int = Field(4, ge=1, le=64, description="dossiers in flight at once in one intake run")
+    intake_concurrency: int = Field(4, ge=1, le=64, description="dossiers in flight at once in one run (an intake in this process, or a group)")
+    group_size: int = Field(
+        4, ge=1, le=64,
+        description="dossiers per `process-group` run: intake hands the work pool groups of this many, so any worker takes a "
+        "share of a batch and a process start is paid per group, not per dossier",
+    )
+    worker_limit: int = Field(
+        3, ge=2, le=64,
+        description="flow runs one worker runs at once (`prefect worker start --limit`); at least 2, since an intake waits "
+        "for its groups on a worker slot; a worker at its limit leaves the rest of a batch to the others",
+    )
     intake_interval_s: int = Field(
         60, ge=10, le=86400,
         description="how often the safety-net intake polls the inbox; 600 or more once the S3 server notifies hoso of each new dossier",
@@ -107,6 +127,11 @@ class Settings(BaseSettings):
     ocr_max_page_pixels: int = Field(60_000_000, ge=1_000_000)
     ocr_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, description="pages OCRed at once on this machine")
     ocr_searchable_pdf: bool = True
+    ocr_machine: str | None = Field(
+        None,
+        description="the name of this machine's OCR concurrency limit, ocr-<name>; unset = the host name. Two workers on one "
+        "host that stand for two machines (`hoso bench scale`) each get their own",
+    )
 
     @field_validator("home")
     @classmethod
@@ -143,7 +168,7 @@ class Settings(BaseSettings):
 
     @property
     def prefect_api_url(self) -> str:
-        return f"http://127.0.0.1:{self.prefect_port}/api"
+        return self.prefect_url or f"http://127.0.0.1:{self.prefect_port}/api"
 
     @property
     def receiver_port(self) -> int:

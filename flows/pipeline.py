@@ -43,7 +43,7 @@ def assess_dossier(res: Resources, dossier_id: str, owner: str, files: list[Inpu
     archive_originals_task(res.store, res.db_url, dossier_id, owner, files)
     if check_duplicate_task(res.db_url, res.catalogue, dossier_id, owner):
         return "rejected"
-    texts = extract_text_task(res.store, files, res.ocr, res.settings.max_file_bytes, res.settings.ocr_workers)
+    texts = extract_text_task(res.store, files, res.ocr, res.settings.max_file_bytes, res.settings.ocr_workers, res.settings.ocr_machine)
     if isinstance(texts, InputError):
         quarantine_task(res.store, res.db_url, res.catalogue, dossier_id, owner, files, texts)
         return "quarantined"

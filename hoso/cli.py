@@ -65,8 +65,8 @@ def _apply_automations(settings: Settings) -> None:
             console.print(f"[green]✓[/] tiếp nhận dự phòng: mỗi {settings.intake_interval_s} giây")
         queues = ensure_saved_searches(default_catalogue())
         console.print(f"[green]✓[/] {len(queues)} bộ lọc đã lưu trong giao diện Prefect ({queues[0]}, …)" if queues else "")
-        if ensure_ocr_limit(settings.ocr_workers):
-            console.print(f"[green]✓[/] giới hạn đồng thời «{ocr_limit_name()}»: {settings.ocr_workers} trang OCR cùng lúc")
+        if ensure_ocr_limit(settings.ocr_workers, settings.ocr_machine):
+            console.print(f"[green]✓[/] giới hạn đồng thời «{ocr_limit_name(settings.ocr_machine)}»: {settings.ocr_workers} trang OCR cùng lúc")
 
 
 @app.command()
@@ -128,22 +128,25 @@ def station_store(settings: Settings, station: str) -> Any:
 
 
 def run_intake(settings: Settings, *, here: bool = False) -> dict[str, int]:
-    """Process the inbox now and wait: on the stack's worker when it is up, else in this process.
+    """Process the inbox now and wait: on the stack's workers when it is up, else in this process.
 
+    On the stack the intake run hands its batch to the work pool in groups and waits for
+    them (flows/intake.py); ``here`` runs the intake and its dossiers in this process.
     Returns how many dossiers this run settled, by status: those whose lease holder is
-    one of this intake run's own ``process-dossier`` children (a dossier keeps its
-    holder's name when settled), read back from the database, since a flow run's return
-    value is not kept by the server. Dossiers another run settled meanwhile are not counted.
+    one of this intake run's own ``process-dossier`` runs, its grandchildren through the
+    groups (a dossier keeps its holder's name when settled), read back from the database,
+    since a flow run's return value is not kept by the server. Dossiers another run
+    settled meanwhile are not counted.
     """
     stack_up = stack_is_up(settings)
     if here or not stack_up:
         from flows.intake import intake
 
         with on_stack_prefect(settings) if stack_up else nullcontext():
-            outcome = intake(return_state=True)
+            outcome = intake(spread=False, return_state=True)
             if not outcome.is_completed():
                 outcome.result()  # raises what the run raised
-            return _settled_by_children(settings, outcome.state_details.flow_run_id)
+            return _settled_by_descendants(settings, outcome.state_details.flow_run_id)
     else:
         from prefect.deployments import run_deployment
 
@@ -153,13 +156,13 @@ def run_intake(settings: Settings, *, here: bool = False) -> dict[str, int]:
             state = flow_run.state.name if flow_run.state else "?"
             raise StackError(f"Lượt tiếp nhận «{flow_run.name}» kết thúc ở trạng thái {state}; xem giao diện Prefect.")
         with on_stack_prefect(settings):
-            return _settled_by_children(settings, flow_run.id)
+            return _settled_by_descendants(settings, flow_run.id)
 
 
-def _settled_by_children(settings: Settings, run_id: Any) -> dict[str, int]:
-    """Count the dossiers settled by the intake run's own child runs.
+def _settled_by_descendants(settings: Settings, run_id: Any) -> dict[str, int]:
+    """Count the dossiers settled by the intake run's descendants (its dossier runs, or its groups' dossier runs).
 
-    A child is found by its parent task run, which lives in the intake run. The child's
+    A child is found by its parent task run, which lives in its parent run. A subflow's
     flow run row is written by the API at once, its parent task run only when the server
     has taken in its events (Prefect 3 records task runs from events), so this waits a
     bounded while for every parent to be known instead of trusting an early answer.
@@ -177,7 +180,7 @@ def _settled_by_children(settings: Settings, run_id: Any) -> dict[str, int]:
     with get_client(sync_client=True) as client:
         intake_run = client.read_flow_run(run_id)
         since = FlowRunFilterStartTime(after_=intake_run.start_time) if intake_run.start_time else None
-        candidates: dict[str, str] = {}  # child flow run id -> its parent task run id
+        candidates: dict[str, str] = {}  # subflow run id -> its parent task run id
         subflows = FlowRunFilter(parent_task_run_id=FlowRunFilterParentTaskRunId(is_null_=False), start_time=since)
         while page := client.read_flow_runs(flow_run_filter=subflows, limit=200, offset=len(candidates)):
             candidates.update({str(r.id): str(r.parent_task_run_id) for r in page})
@@ -193,9 +196,17 @@ def _settled_by_children(settings: Settings, run_id: Any) -> dict[str, int]:
             if len(parents) == len(wanted) or time.monotonic() > deadline:
                 break
             time.sleep(0.5)
-    children = [child for child, parent in candidates.items() if parents.get(parent) == str(run_id)]
+    below: dict[str, list[str]] = {}  # flow run id -> its subflow runs
+    for child, parent_task in candidates.items():
+        if parent_task in parents:
+            below.setdefault(parents[parent_task], []).append(child)
+    descendants, todo = [], [str(run_id)]
+    while todo:
+        for child in below.get(todo.pop(), []):
+            descendants.append(child)
+            todo.append(child)
     with session_scope(ready_database(settings)) as session:
-        return repository.count_settled_by(session, children)
+        return repository.count_settled_by(session, descendants)
 
 
 @app.command()
@@ -205,6 +216,64 @@ def run(here: Annotated[bool, typer.Option(help="chạy trong tiến trình này
     console.print(f"Đã xử lý {sum(counts.values())} hồ sơ.")
     for status_name, count in sorted(counts.items()):
         console.print(f"  {status_label(status_name)}: {count}")
+
+
+@app.command()
+def worker(
+    name: Annotated[str | None, typer.Option(help="tên worker trong Prefect (mặc định hoso-<tên máy>; hai worker trên một máy cần hai tên)")] = None,
+) -> None:
+    """Chỉ khởi động một worker nối vào hệ thống đã có (HOSO_PREFECT_URL, HOSO_S3_ENDPOINT, HOSO_CREDENTIALS_FILE), chạy đến khi bị dừng.
+
+    Its secrets come as every part's do (hoso/identities.py): from its credentials file, a copy of
+    the stack's ``HOSO_HOME/secrets/worker.json`` on another machine (``HOSO_CREDENTIALS_FILE``),
+    or that file itself on the stack's own machine. Only the file's path reaches the worker's
+    environment; the Prefect auth string goes into this machine's Prefect profile (0600).
+    """
+    import os
+    import socket
+
+    from hoso import stack
+    from hoso.identities import ensure_worker_profile, part_credentials_file
+    from hoso.orchestration import ensure_ocr_limit
+
+    settings = get_settings()
+    credentials = settings.credentials_file or part_credentials_file(settings, "worker")
+    if not credentials.exists():
+        raise StackError(
+            f"Worker cần tệp bí mật của worker: đặt HOSO_CREDENTIALS_FILE là bản sao của HOSO_HOME/secrets/worker.json "
+            f"trên máy chạy `hoso up` (không thấy «{credentials}»)."
+        )
+    if settings.credentials_file is None:
+        settings = Settings(credentials_file=credentials)
+    check_worker_parts(settings)  # S3 and the database answer with the worker's own logins, or one sentence says which does not
+    ensure_worker_profile(settings)
+    with on_stack_prefect(settings):
+        ensure_ocr_limit(settings.ocr_workers, settings.ocr_machine)  # this machine's own OCR limit, `ocr-<host>`
+    service = stack.worker(settings, name or f"hoso-{socket.gethostname()}", credentials)
+    console.print(f"Worker «{service.argv[service.argv.index('--name') + 1]}» → {settings.prefect_api_url}, hàng đợi «{stack.WORK_POOL}»")
+    sys.stdout.flush()
+    os.chdir(service.cwd or ".")
+    # The worker is this process: a signal to it stops the worker. No secret of the operator's shell is handed down.
+    os.execve(service.argv[0], service.argv, {**stack.inherited_env(), **service.env})
+
+
+def check_worker_parts(settings: Settings) -> None:
+    """The object store and the database, as the worker reaches them: one read each, no bucket made, no migration."""
+    from sqlalchemy import text
+
+    from storage.database import engine_for
+    from storage.objects import ObjectStore
+
+    try:
+        ObjectStore.from_settings(settings).stat("archive", "hoso-worker-check")
+    except Exception as exc:  # noqa: BLE001 - any failure is told as one sentence
+        raise StackError(f"Worker không đọc được kho S3 {settings.s3_endpoint} bằng khoá của nó: {exc}") from exc
+    assert settings.database_url
+    try:
+        with engine_for(settings.database_url).connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001
+        raise StackError(f"Worker không kết nối được cơ sở dữ liệu: {type(exc).__name__}") from exc
 
 
 @app.command(name="reprocess")

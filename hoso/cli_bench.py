@@ -91,6 +91,29 @@ def subflows(
     typer.echo(run_subflows_bench(_ready_settings(), count, steps or DOSSIER_STEPS, concurrency, _prefect_dbs(prefect_db), out))
 
 
+@bench_app.command("scale")
+def scale(
+    count: Annotated[int, typer.Option(help="số hồ sơ quét trong lô")] = 24,
+    seed: Annotated[int, typer.Option(help="hạt giống ngẫu nhiên của bộ mẫu")] = 13,
+    out: Annotated[Path, typer.Option(help="thư mục ghi bộ hồ sơ và kết quả")] = Path(".bench/scale"),
+) -> None:
+    """Cùng một lô với 1 worker và với 2 worker, mỗi worker gắn với một lõi riêng (taskset): hồ sơ mỗi phút, tỉ lệ, mỗi worker xử lý bao nhiêu."""
+    from bench.scale import run_scale
+
+    typer.echo(run_scale(_ready_settings(), count, seed, out))
+
+
+@bench_app.command("latency")
+def latency(
+    repeat: Annotated[int, typer.Option(help="số lần thả một hồ sơ một trang")] = 5,
+    out: Annotated[Path, typer.Option(help="thư mục ghi hồ sơ mẫu và kết quả")] = Path(".bench/latency"),
+) -> None:
+    """Từ lúc thả một hồ sơ một trang vào hộp thư đến của hệ thống đang rảnh đến lúc hồ sơ được xử lý xong."""
+    from bench.latency import run_latency
+
+    typer.echo(run_latency(_ready_settings(), repeat, out))
+
+
 @bench_app.command("accuracy")
 def accuracy(
     count: Annotated[int, typer.Option(help="số hồ sơ có nhãn trong bộ mẫu")] = 80,

@@ -1,6 +1,8 @@
 """The S3 event receiver: a dossier starts moving seconds after a scan station drops it.
 
-MinIO's webhook target posts each bucket notification to ``POST /minio/events``.
+MinIO's webhook target posts each bucket notification to ``POST /minio/events``;
+the embedded `weed mini`'s filer webhook (configured by `hoso up`, hoso/stack.py)
+posts each filer event to ``POST /seaweedfs/events`` (hoso/inbox_events.py reads both).
 Every new dossier in the inbox (a file under a station, or a folder's
 ``manifest.json``) becomes one Prefect event ``hoso.inbox.object-created`` on
 the resource ``hoso.inbox.<keyed digest of the source>`` (the source itself sealed); the trigger of the ``process-dossier``
@@ -25,11 +27,12 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, HTTPException, Request, Response
 
-from hoso.inbox_events import BadNotification, inbox_signals, parse_notification, prefect_event_fields
+from hoso.inbox_events import BadNotification, ObjectCreated, inbox_signals, parse_notification, parse_seaweed_notification, prefect_event_fields
 from core.masking import mask_source
 from core.settings import Settings, get_settings
 
@@ -95,11 +98,10 @@ def create_app(settings: Settings | None = None, *, prefect_api_url: str | None 
         """MinIO checks that the target is up with a HEAD before it sends anything."""
         return Response(status_code=200)
 
-    @app.post("/minio/events")
-    async def minio_events(request: Request) -> dict[str, Any]:
+    async def receive(request: Request, parse: Callable[[Any], list[ObjectCreated]]) -> dict[str, Any]:
         check_token(request)
         try:
-            records = parse_notification(json.loads(await request.body()))
+            records = parse(json.loads(await request.body()))
         except ValueError as exc:  # BadNotification, or not JSON at all
             detail = str(exc) if isinstance(exc, BadNotification) else "nội dung không phải JSON"
             raise HTTPException(400, f"Không phải thông báo sự kiện S3: {detail}.") from exc
@@ -109,11 +111,21 @@ def create_app(settings: Settings | None = None, *, prefect_api_url: str | None 
         if signals:
             try:
                 await send_events(api_url, [Event(**prefect_event_fields(s, settings.sealing_secret)) for s in signals])
-            except Exception as exc:  # noqa: BLE001 - any failure means: not delivered, ask MinIO to retry
-                log.warning("Không gửi được %d sự kiện tới Prefect (%s: %s); MinIO sẽ gửi lại.", len(signals), type(exc).__name__, exc)
-                raise HTTPException(503, "Không gửi được sự kiện tới Prefect; MinIO sẽ gửi lại sau.") from exc
+            except Exception as exc:  # noqa: BLE001 - any failure means: not delivered, ask the sender to retry
+                log.warning("Không gửi được %d sự kiện tới Prefect (%s: %s); máy chủ S3 sẽ gửi lại.", len(signals), type(exc).__name__, exc)
+                raise HTTPException(503, "Không gửi được sự kiện tới Prefect; máy chủ S3 sẽ gửi lại sau.") from exc
         for signal in signals:
             log.info("Hồ sơ mới trong hộp thư đến: %s", mask_source(signal.source))
         return {"emitted": len(signals), "ignored": len(ignored)}
+
+    @app.post("/minio/events")
+    async def minio_events(request: Request) -> dict[str, Any]:
+        return await receive(request, parse_notification)
+
+    @app.post("/seaweedfs/events")
+    async def seaweedfs_events(request: Request) -> dict[str, Any]:
+        """The embedded `weed mini`'s filer webhook (``hoso up`` writes its notification.toml): one filer event
+        per request; its retries (``max_retries``) take a 503 the same way as MinIO's."""
+        return await receive(request, parse_seaweed_notification)
 
     return app

@@ -183,6 +183,21 @@ def write_prefect_profile(settings: Settings, secrets: StackSecrets) -> Path:
     return write_secret_text(prefect_profile_file(settings), text)
 
 
+def ensure_worker_profile(settings: Settings) -> Path | None:
+    """A joined worker's Prefect profile: the auth string of its credentials file, sent by the worker and its flow runs.
+
+    On the stack's own machine the stack's profile already holds it and is left as it is (the
+    server reads its side from there); elsewhere a client-only profile is written (0600).
+    """
+    if not settings.prefect_auth:
+        return None
+    path = prefect_profile_file(settings)
+    value = json.dumps(settings.prefect_auth.get_secret_value())
+    if path.exists() and f"PREFECT_API_AUTH_STRING = {value}" in path.read_text():
+        return path
+    return write_secret_text(path, f'active = "hoso"\n\n[profiles.hoso]\nPREFECT_API_AUTH_STRING = {value}\n')
+
+
 def prefect_auth(settings: Settings) -> str | None:
     """The auth string this process sends to the Prefect server: its own setting, else the local stack's."""
     if settings.prefect_auth:

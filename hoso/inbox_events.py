@@ -1,4 +1,4 @@
-"""S3 bucket notifications (MinIO's webhook format) read as "this dossier may be ready".
+"""S3 bucket notifications (MinIO's webhook format, SeaweedFS's filer webhook) read as "this dossier may be ready".
 
 Pure functions over the notification JSON: no HTTP, no Prefect, so the rules
 are tested on MinIO's own samples. The mapping from an object key to its
@@ -10,12 +10,23 @@ one record per request; each record follows the S3 format: ``eventName``
 (``s3:ObjectCreated:Put``), ``s3.bucket.name``, ``s3.object.key`` (escaped as
 a URL query value: ``+`` for a space, ``%2F`` for "/"), ``s3.object.eTag``
 and ``s3.object.size``.
+
+SeaweedFS's filer (the embedded `weed mini`, ``[notification.webhook]``) posts one
+filer event per request: ``{"event_type": "create", "key": "/buckets/BUCKET/KEY",
+"message": {"new_entry": {...}, "new_parent_path": ...}}``, the key plain. In a
+versioned bucket (hoso's inbox is one) an object's bytes are the entry
+``KEY.versions/v_<version id>``; the ETag S3 gives is in the entry's extended
+attribute ``Seaweed-X-Amz-ETag`` (base64 of its hex), else its MD5 (base64).
+Directories (``KEY.versions`` itself, a station's folder) are not objects.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import uuid
 from collections.abc import Mapping
+from datetime import datetime, timezone
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
@@ -105,6 +116,37 @@ def parse_notification(body: Any) -> list[ObjectCreated]:
         except (KeyError, TypeError, ValueError) as exc:
             raise BadNotification(f"bản ghi {n} thiếu trường {exc}") from exc
     return records
+
+
+SEAWEED_BUCKETS = "/buckets/"
+SEAWEED_VERSIONS = ".versions/v_"
+
+
+def parse_seaweed_notification(body: Any) -> list[ObjectCreated]:
+    """The object a SeaweedFS filer event creates, as a one-record list (empty for anything else); raises
+    :class:`BadNotification` for a body that is no filer event."""
+    if not isinstance(body, Mapping) or not isinstance(body.get("key"), str) or not isinstance(body.get("message"), Mapping):
+        raise BadNotification("thiếu 'key' hoặc 'message' của sự kiện filer")
+    entry = body["message"].get("new_entry")
+    path = body["key"]
+    if body.get("event_type") != "create" or not isinstance(entry, Mapping) or entry.get("is_directory") or not path.startswith(SEAWEED_BUCKETS):
+        return []  # a deletion, a rename, a folder, a file outside the buckets: no new object
+    bucket, _, key = path.removeprefix(SEAWEED_BUCKETS).partition("/")
+    if SEAWEED_VERSIONS in key:
+        key = key.split(SEAWEED_VERSIONS, 1)[0]
+    try:
+        attributes = entry.get("attributes") or {}
+        extended = entry.get("extended") or {}
+        if etag_b64 := extended.get("Seaweed-X-Amz-ETag"):
+            etag = base64.b64decode(etag_b64).decode()
+        else:
+            etag = base64.b64decode(attributes.get("md5") or "").hex()
+        mtime = int(attributes.get("mtime") or 0)
+        size = int(attributes.get("file_size") or 0)
+    except (binascii.Error, UnicodeDecodeError, TypeError, ValueError) as exc:
+        raise BadNotification(f"thuộc tính của tệp không đọc được ({exc})") from exc
+    when = datetime.fromtimestamp(mtime, timezone.utc).isoformat().replace("+00:00", "Z") if mtime else ""
+    return [ObjectCreated(event_name="s3:ObjectCreated:Put", bucket=bucket, key=key, etag=etag.strip('"'), size=size, event_time=when)]
 
 
 def inbox_signals(records: list[ObjectCreated], inbox_bucket: str) -> tuple[list[InboxSignal], list[Ignored]]:

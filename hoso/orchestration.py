@@ -4,11 +4,22 @@ The OCR concurrency limit: one per machine (``ocr-<host>``), as many slots as
 the machine's OCR CPU budget, so that dossiers run by several workers on one
 machine share its cores instead of oversubscribing them.
 
+The rerun automation: a ``process-group`` run that ends Crashed (its worker
+killed, its process dead) is scheduled again, the same run with the same
+idempotency key, for any worker of the pool to take; the group then finishes its
+dossiers (flows/group.py, which also bounds the attempts).
+
 The zombie-run automation: a worker killed mid-run leaves its flow run "Running" forever unless something
 notices: deployment runs send heartbeats (``PREFECT_FLOWS_HEARTBEAT_FREQUENCY`` in
 prefect.yaml), and this automation marks a run Crashed when they stop — so the UI
 tells the truth and the intake deployment's concurrency slot is freed. The
 dossier itself is resumed by hoso's processing lease, not by this.
+
+The silent-start automation closes that one's gap: it watches a run from its first
+heartbeat, so a deployment run whose process was killed before its first heartbeat
+got out (the first second of the run) would stay Running; this one marks Crashed a
+deployment run that went Running and sent no heartbeat (nor a state that explains
+the silence) within ``FIRST_HEARTBEAT_WITHIN``.
 """
 
 from __future__ import annotations
@@ -22,10 +33,16 @@ from prefect.events.schemas.automations import EventTrigger, Posture
 from prefect.events.schemas.events import ResourceSpecification
 
 from domain.catalogue import Catalogue
+from flows.group import GROUP_FLOW
 from tasks.extract_text import ocr_limit_name
 
 ZOMBIE_AUTOMATION = "hoso: lượt chạy mất tín hiệu → Crashed"
+SILENT_START_AUTOMATION = "hoso: lượt chạy không gửi nhịp tim đầu tiên → Crashed"
+RERUN_AUTOMATION = "hoso: nhóm hồ sơ Crashed → chạy lại"
 HEARTBEAT_SECONDS = 30
+# A deployment run sends its first heartbeat as it enters its flow, right after it is
+# Running (Prefect's flow engine); this long without it, its process died on the way.
+FIRST_HEARTBEAT_WITHIN = timedelta(seconds=2 * HEARTBEAT_SECONDS)
 
 
 def zombie_runs(within: timedelta = timedelta(seconds=3 * HEARTBEAT_SECONDS)) -> Automation:
@@ -33,6 +50,8 @@ def zombie_runs(within: timedelta = timedelta(seconds=3 * HEARTBEAT_SECONDS)) ->
         name=ZOMBIE_AUTOMATION,
         description="Đánh dấu Crashed các lượt chạy không còn gửi nhịp tim (worker bị tắt đột ngột).",
         trigger=EventTrigger(
+            # From the first heartbeat on; a run killed before its first one got out is the
+            # next automation's (silent_starts).
             after={"prefect.flow-run.heartbeat"},
             expect={
                 "prefect.flow-run.heartbeat",
@@ -55,13 +74,66 @@ def zombie_runs(within: timedelta = timedelta(seconds=3 * HEARTBEAT_SECONDS)) ->
     )
 
 
-def ensure_ocr_limit(slots: int) -> bool:
+def silent_starts(within: timedelta = FIRST_HEARTBEAT_WITHIN) -> Automation:
+    """A deployment run that went Running and then sent no heartbeat: killed before its first one got out.
+
+    The zombie automation watches a run from its first heartbeat, so without this a worker
+    killed in the first second of a run leaves it Running for good. Same proactive
+    expect/after pattern, started by the Running state: nothing of the ``expect`` list
+    within ``within`` → Crashed (and a group is then run again, rerun_crashed_groups).
+    Only deployment runs (a related deployment): they are the ones that send heartbeats
+    (prefect.yaml); a subflow inside a run (a group's dossiers) sends none and is ended
+    by its parent's next attempt (tasks/reconcile.py).
+    """
+    return Automation(
+        name=SILENT_START_AUTOMATION,
+        description="Đánh dấu Crashed các lượt chạy đã bắt đầu mà không gửi nhịp tim nào (worker bị tắt ngay khi chạy).",
+        trigger=EventTrigger(
+            after={"prefect.flow-run.Running"},
+            expect={
+                "prefect.flow-run.heartbeat",
+                "prefect.flow-run.Suspended",
+                "prefect.flow-run.Paused",
+                "prefect.flow-run.Completed",
+                "prefect.flow-run.Failed",
+                "prefect.flow-run.Cancelled",
+                "prefect.flow-run.Crashed",
+            },
+            match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
+            match_related=ResourceSpecification({"prefect.resource.role": "deployment"}),
+            for_each={"prefect.resource.id"},
+            posture=Posture.Proactive,
+            threshold=1,
+            within=within,
+        ),
+        actions=[ChangeFlowRunState(state=StateType.CRASHED, message="Không có nhịp tim nào sau khi bắt đầu: worker có thể đã bị tắt đột ngột.")],
+    )
+
+
+def rerun_crashed_groups() -> Automation:
+    return Automation(
+        name=RERUN_AUTOMATION,
+        description="Lên lịch chạy lại một nhóm hồ sơ mà worker của nó đã dừng đột ngột, cho worker khác nhận.",
+        trigger=EventTrigger(
+            expect={"prefect.flow-run.Crashed"},
+            match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
+            match_related=ResourceSpecification({"prefect.resource.role": "flow", "prefect.resource.name": GROUP_FLOW}),
+            for_each={"prefect.resource.id"},
+            posture=Posture.Reactive,
+            threshold=1,
+            within=timedelta(0),
+        ),
+        actions=[ChangeFlowRunState(state=StateType.SCHEDULED, name="AwaitingRetry", message="Worker dừng đột ngột; nhóm được lên lịch chạy lại.")],
+    )
+
+
+def ensure_ocr_limit(slots: int, machine: str | None = None) -> bool:
     """Create (or resize) this machine's OCR concurrency limit; True when it changed."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate, GlobalConcurrencyLimitUpdate
     from prefect.exceptions import ObjectNotFound
 
-    name = ocr_limit_name()
+    name = ocr_limit_name(machine)
     with get_client(sync_client=True) as client:
         try:
             current = client.read_global_concurrency_limit_by_name(name)
@@ -151,7 +223,7 @@ def ensure_automations() -> list[str]:
     automation, and a fix to it must reach that stack on the next `hoso up`.
     """
     changed = []
-    for wanted in (zombie_runs(),):
+    for wanted in (zombie_runs(), silent_starts(), rerun_crashed_groups()):
         try:
             found = Automation.read(name=wanted.name)
         except ValueError:

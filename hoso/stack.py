@@ -9,6 +9,7 @@ as it is; nothing else changes.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -33,6 +34,7 @@ class Service:
     port: int
     env: dict[str, str] = field(default_factory=dict)
     cwd: Path | None = None
+    files: dict[str, str] = field(default_factory=dict)  # written into cwd before the start (configuration it reads from there)
 
 
 def _bin(name: str) -> str:
@@ -68,6 +70,39 @@ def weed_argv(
         "-s3.port.iceberg=0", "-s3.port.lance=0", f"-volume.max={max_volumes}",
         *([f"-s3.config={identities}"] if identities else []),
     ]
+
+
+def weed_notification(settings: Settings) -> str:
+    """weed's notification.toml: the filer posts each object created in the inbox bucket to the receiver.
+
+    weed reads notification.toml from its working directory (among others); SeaweedFS's own
+    webhook notifier (``weed scaffold -config=notification``) retries a delivery the receiver
+    refused (503: Prefect unreachable) with backoff. Only creations, only under the inbox
+    bucket: every other filer event (archive writes, deletions, weed's own files) stays in weed.
+    Events lost anyway (weed restarted with a queue in memory) are found by the interval intake.
+    """
+    from storage.objects import ObjectStore
+
+    inbox = ObjectStore.from_settings(settings).bucket("inbox")
+    token = settings.events_token.get_secret_value() if settings.events_token else ""
+    return "\n".join(
+        [
+            "# Written by `hoso up` (hoso/stack.py); changes are overwritten at the next start.",
+            "[notification.webhook]",
+            "enabled = true",
+            f'endpoint = "http://127.0.0.1:{settings.receiver_port}/seaweedfs/events"',
+            f"bearer_token = {json.dumps(token)}",
+            "timeout_seconds = 10",
+            "max_retries = 6",
+            "backoff_seconds = 1",
+            "max_backoff_seconds = 30",
+            "workers = 2",
+            "buffer_size = 10000",
+            'event_types = ["create"]',
+            f'path_prefixes = ["/buckets/{inbox}/"]',
+            "",
+        ]
+    )
 
 
 def prefect_env(settings: Settings) -> dict[str, str]:
@@ -126,6 +161,11 @@ def hoso_env(settings: Settings) -> dict[str, str]:
         "HOSO_S3_SECURE": str(settings.s3_secure).lower(),
         "HOSO_BUCKET_PREFIX": settings.bucket_prefix,
         "HOSO_PREFECT_PORT": str(settings.prefect_port),
+        **({"HOSO_PREFECT_URL": settings.prefect_url} if settings.prefect_url else {}),
+        "HOSO_GROUP_SIZE": str(settings.group_size),
+        "HOSO_OCR_WORKERS": str(settings.ocr_workers),
+        **({"HOSO_OCR_MACHINE": settings.ocr_machine} if settings.ocr_machine else {}),
+        "HOSO_INTAKE_CONCURRENCY": str(settings.intake_concurrency),
         "HOSO_WEED_BASE_PORT": str(settings.weed_base_port),
         "HOSO_LINK_LIFETIME_H": str(settings.link_lifetime_h),
     }
@@ -171,10 +211,34 @@ def embedded_s3(settings: Settings) -> bool:
 
 
 def s3_service(settings: Settings) -> Service:
+    """`weed mini` in ``HOSO_HOME/s3``, its working directory, where it reads notification.toml (the inbox webhook)."""
     from hoso.identities import weed_config_file
 
-    argv = weed_argv(settings.home / "s3", settings.s3_port, settings.weed_base_port, weed_config_file(settings))
-    return Service("s3", argv, settings.s3_port)
+    s3_dir = settings.home / "s3"
+    argv = weed_argv(s3_dir, settings.s3_port, settings.weed_base_port, weed_config_file(settings))
+    notify = {"notification.toml": weed_notification(settings)} if settings.weed_notify else {}
+    return Service("s3", argv, settings.s3_port, cwd=s3_dir, files=notify)
+
+
+# How often a worker asks the server for scheduled runs (Prefect's default is 10 s):
+# a dossier dropped into an idle stack, or a group of a batch, waits at most this
+# long for a worker; each poll is one light API call.
+WORKER_POLL_S = 2
+
+
+def worker(settings: Settings, name: str, credentials: Path | None = None) -> Service:
+    """A Prefect process worker on the `process` pool, running at most ``HOSO_WORKER_LIMIT`` flow runs at once:
+    at its limit it takes no more, and the other workers of the pool take the rest of a batch.
+
+    Its environment is what its flow runs see: the stack's Prefect and S3 addresses and the path of the
+    worker's own credentials file (S3 key, seal secret, database URL, Prefect auth string): the stack's
+    ``secrets/worker.json``, or ``credentials`` (a copy of it on another machine, `hoso worker`).
+    """
+    argv = [_bin("prefect"), "worker", "start", "--pool", WORK_POOL, "--type", "process", "--name", name, "--limit", str(settings.worker_limit)]
+    env = {**part_env(settings, "worker"), "OMP_THREAD_LIMIT": "1", "PREFECT_WORKER_QUERY_SECONDS": str(WORKER_POLL_S)}
+    if credentials is not None:
+        env["HOSO_CREDENTIALS_FILE"] = str(credentials)
+    return Service("worker", argv, 0, env, PROJECT_DIR)
 
 
 def services(settings: Settings) -> list[Service]:
@@ -184,15 +248,7 @@ def services(settings: Settings) -> list[Service]:
     if embedded_s3(settings):
         parts.append(s3_service(settings))
     parts.append(prefect_server(settings))
-    parts.append(
-        Service(
-            "worker",
-            [_bin("prefect"), "worker", "start", "--pool", WORK_POOL, "--type", "process", "--name", f"hoso-{settings.prefect_port}"],
-            0,
-            {**part_env(settings, "worker"), "OMP_THREAD_LIMIT": "1"},
-            PROJECT_DIR,
-        )
-    )
+    parts.append(worker(settings, f"hoso-{settings.prefect_port}"))
     # Last: it only forwards to the Prefect server, whose deployments (and their
     # triggers) `hoso up` has applied by then.
     parts.append(
@@ -265,8 +321,14 @@ def start(settings: Settings, service: Service, timeout_s: float = START_TIMEOUT
         raise StackError(f"Cổng {service.port} đã có chương trình khác dùng; đổi cổng bằng biến HOSO_* (xem README).")
     (settings.home / "run").mkdir(parents=True, exist_ok=True)
     (settings.home / "logs").mkdir(parents=True, exist_ok=True)
-    if service.name == "s3":
-        (settings.home / "s3").mkdir(parents=True, exist_ok=True)
+    if service.cwd is not None:
+        service.cwd.mkdir(parents=True, exist_ok=True)
+        stale = service.cwd / "notification.toml"
+        if service.name == "s3" and not service.files and stale.exists():
+            stale.unlink()  # HOSO_WEED_NOTIFY turned off since the last start
+        for name, text in service.files.items():
+            (service.cwd / name).write_text(text)
+            (service.cwd / name).chmod(0o600)  # it may hold the webhook's token
     log = open(settings.home / "logs" / f"{service.name}.log", "ab")
     proc = subprocess.Popen(
         service.argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

@@ -50,14 +50,15 @@ Slot = Callable[[], AbstractContextManager[object]]
 SLOT_LEASE_S = 60.0
 
 
-def ocr_limit_name() -> str:
-    """This machine's Prefect concurrency limit on pages OCRed at once (`hoso up` creates it)."""
-    return f"ocr-{socket.gethostname()}".lower()[:100]
+def ocr_limit_name(machine: str | None = None) -> str:
+    """This machine's Prefect concurrency limit on pages OCRed at once (`hoso up` and `hoso worker` create it);
+    ``machine`` (HOSO_OCR_MACHINE) names it instead of the host."""
+    return f"ocr-{machine or socket.gethostname()}".lower()[:100]
 
 
-def machine_slot() -> AbstractContextManager[object]:
+def machine_slot(machine: str | None = None) -> Slot:
     """One slot of this machine's Prefect concurrency limit (a no-op where `hoso up` did not create it)."""
-    return concurrency(ocr_limit_name(), occupy=1, strict=False, lease_duration=SLOT_LEASE_S)
+    return lambda: concurrency(ocr_limit_name(machine), occupy=1, strict=False, lease_duration=SLOT_LEASE_S)
 
 
 def read_file(store: ObjectStore, f: InputFile, options: OcrOptions, budget: int, machine: Slot = nullcontext) -> FileText:
@@ -81,12 +82,12 @@ def read_files(
 
 
 def extract_text(
-    store: ObjectStore, files: list[InputFile], options: OcrOptions, max_file_bytes: int, budget: int
+    store: ObjectStore, files: list[InputFile], options: OcrOptions, max_file_bytes: int, budget: int, machine: str | None = None
 ) -> list[FileText] | InputError:
     """Bad input is an expected outcome, not a failure: it is returned for the flow to quarantine,
     so the run stays green and the failed-runs view shows only what really broke."""
     try:
-        return read_files(store, files, options, max_file_bytes, budget, machine_slot)
+        return read_files(store, files, options, max_file_bytes, budget, machine_slot(machine))
     except InputError as error:
         get_run_logger().warning("Tệp không xử lý được (%s): %s", error.code, error.message)
         return error

@@ -19,6 +19,13 @@ def dossier_state(db_url: str, dossier_id: str) -> DossierState | None:
         return DossierState(d.id, d.status, d.source, repository.as_utc(d.received_at), bool(d.files)) if d else None
 
 
+def outcomes(db_url: str, identities: list[str]) -> list[dict[str, str]]:
+    """Each inbox item's dossier and status, in the order given; an item no run registered is ``failed`` (still in the inbox)."""
+    with session_scope(db_url) as session:
+        found = [repository.by_identity(session, identity) for identity in identities]
+        return [{"dossier": d.id, "status": d.status} if d else {"status": "failed"} for d in found]
+
+
 def dossiers_to_reprocess(db_url: str, pipeline_version: int) -> list[str]:
     with session_scope(db_url) as session:
         return repository.needing_reprocess(session, pipeline_version)
@@ -44,3 +51,6 @@ dossier_state_task = task(name="dossier-state", cache_policy=NO_CACHE, **IO_RETR
 
 
 select_for_reprocess_task = task(name="select-for-reprocess", cache_policy=NO_CACHE, **IO_RETRIES)(dossiers_to_reprocess)
+
+
+outcomes_task = task(name="batch-outcomes", cache_policy=NO_CACHE, **IO_RETRIES)(outcomes)

@@ -47,6 +47,7 @@ from prefect.client.schemas.filters import (
     FlowFilterName,
     FlowRunFilter,
     FlowRunFilterId,
+    FlowRunFilterParentFlowRunId,
     FlowRunFilterState,
     FlowRunFilterStateType,
 )
@@ -55,6 +56,7 @@ from prefect.states import Crashed
 
 from storage import repository
 from storage.database import session_scope
+from tasks.retry import IO_RETRIES
 
 CHILD_FLOWS = ["process-dossier", "reassess-dossier"]
 
@@ -108,6 +110,37 @@ def crash_orphaned_child_runs(lost_parents: frozenset[UUID] | set[UUID] = frozen
     return fixed
 
 
+def crash_children_of_earlier_attempt(group_run_id: UUID) -> int:
+    """Mark Crashed the dossier runs still Running under this group run; returns how many.
+
+    Called by a group run that starts again after a crash (Prefect rescheduled it,
+    hoso/orchestration.py): it has started no child of its own yet, so every child
+    still Running belongs to the attempt whose process died. Their leases are then
+    ended by ``free_claims_of_ended_runs`` and this attempt takes their dossiers.
+    """
+    fixed = 0
+    with get_client(sync_client=True) as client:
+        running = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(
+                parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[group_run_id]),
+                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.RUNNING, StateType.PENDING])),
+            ),
+            limit=200,
+        )
+        for run in running:
+            client.set_flow_run_state(run.id, Crashed(message="Tiến trình của lần chạy trước của nhóm đã dừng đột ngột."), force=True)
+            fixed += 1
+    return fixed
+
+
+def reconcile_group(group_run_id: UUID, db_url: str) -> int:
+    """A group run's tidying before it starts again: its earlier attempt's runs Crashed, their dossiers freed."""
+    fixed = crash_children_of_earlier_attempt(group_run_id)
+    freed = free_claims_of_ended_runs(db_url)
+    get_run_logger().info("Chạy lại nhóm: %d lượt của lần trước đánh dấu Crashed, %d hồ sơ được trả để xử lý tiếp.", fixed, freed)
+    return fixed + freed
+
+
 def _run_id(owner: str) -> UUID | None:
     try:
         return UUID(owner)
@@ -145,3 +178,6 @@ def reconcile_runs(db_url: str) -> int:
 
 
 reconcile_runs_task = task(name="reconcile-runs", cache_policy=NO_CACHE)(reconcile_runs)
+
+
+reconcile_group_task = task(name="reconcile-group", cache_policy=NO_CACHE, **IO_RETRIES)(reconcile_group)

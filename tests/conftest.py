@@ -241,6 +241,9 @@ def stack_environment(home: Path, **extra: str) -> dict[str, str]:
         "HOSO_WEED_BASE_PORT": str(base),
         "HOSO_EVENTS_PORT": str(_free_port()),
         "HOSO_PORTAL_PORT": str(_free_port()),
+        # Batches are the interval intake's (`hoso run`): weed's filer does not announce each file
+        # to the receiver unless a test asks for it (tests/test_events_stack.py does).
+        "HOSO_WEED_NOTIFY": "false",
         **extra,
     }
 

@@ -19,7 +19,7 @@ import httpx
 import pytest
 import yaml
 
-from hoso.inbox_events import EVENT_NAME, BadNotification, inbox_signals, parse_notification
+from hoso.inbox_events import EVENT_NAME, BadNotification, inbox_signals, parse_notification, parse_seaweed_notification
 from core.sealing import PREFIX, digest, unseal
 from storage.layout import group_inbox, source_for_key
 from storage.objects import StoredObject
@@ -69,6 +69,50 @@ MINIO_SAMPLE = r"""
 }
 """
 SAMPLE_KEY = unicodedata.normalize("NFC", "quay-2/Giấy khai sinh Nguyễn Văn An 05-03-2024.pdf")
+
+
+# What weed mini's filer webhook ([notification.webhook], `hoso up`'s notification.toml) posted for
+# `mc cp "tệp thử.pdf"` into the versioned inbox (weed 4.48): one filer event per request, the object's
+# bytes under KEY.versions/v_<version id>, its S3 ETag base64-encoded in the entry's extended attributes.
+SEAWEED_SAMPLE = r"""
+{"event_type": "create",
+ "key": "/buckets/hoso-inbox/quay-1/tệp thử.pdf.versions/v_67128a1bcc8eaa5e1cdc266d0eacc72c",
+ "message": {"new_entry": {"name": "v_67128a1bcc8eaa5e1cdc266d0eacc72c",
+   "chunks": [{"size": 14, "modified_ts_ns": 1796221535982655111, "e_tag": "Az4X3IQyBvxokboZ2hHEmw==",
+               "fid": {"volume_id": 1, "file_key": 2, "cookie": 172093803}}],
+   "attributes": {"file_size": 14, "mtime": 1796221535, "file_mode": 432, "crtime": 1796221535,
+                  "md5": "Az4X3IQyBvxokboZ2hHEmw==", "inode": 6443008341730112226},
+   "extended": {"Seaweed-X-Amz-ETag": "MDMzZTE3ZGM4NDMyMDZmYzY4OTFiYTE5ZGExMWM0OWI=", "Seaweed-X-Amz-Owner": "YWRtaW4=",
+                "Seaweed-X-Amz-Version-Id": "NjcxMjhhMWJjYzhlYWE1ZTFjZGMyNjZkMGVhY2M3MmM="}},
+  "delete_chunks": true,
+  "new_parent_path": "/buckets/hoso-inbox/quay-1/tệp thử.pdf.versions", "signatures": [256773212]}}
+"""
+# The folder weed makes for those versions, and a station's folder: no object.
+SEAWEED_FOLDER = r"""
+{"event_type": "create", "key": "/buckets/hoso-inbox/quay-1/tệp thử.pdf.versions",
+ "message": {"new_entry": {"name": "tệp thử.pdf.versions", "is_directory": true, "attributes": {"mtime": 1796221535}},
+  "new_parent_path": "/buckets/hoso-inbox/quay-1", "signatures": [256773212]}}
+"""
+
+
+def test_seaweedfs_filer_events_are_read_as_the_object_they_create() -> None:
+    [record] = parse_seaweed_notification(json.loads(SEAWEED_SAMPLE))
+    assert (record.bucket, record.key, record.etag, record.size) == ("hoso-inbox", "quay-1/tệp thử.pdf", "033e17dc843206fc6891ba19da11c49b", 14)
+    assert record.event_name == "s3:ObjectCreated:Put" and record.event_time.startswith("2026-")
+    [signal], _ = inbox_signals([record], "hoso-inbox")
+    assert signal.source == "quay-1/tệp thử.pdf"
+    # the same object announced by MinIO would be the same Prefect event
+    minio = parse_notification(minio_notification("hoso-inbox", ("quay-1/tệp thử.pdf", record.etag, 14)))
+    assert inbox_signals(minio, "hoso-inbox")[0][0].event_id == signal.event_id
+    assert parse_seaweed_notification(json.loads(SEAWEED_FOLDER)) == []
+    unversioned = json.loads(SEAWEED_SAMPLE)
+    unversioned["key"] = "/buckets/hoso-inbox/quay-1/b.pdf"
+    del unversioned["message"]["new_entry"]["extended"]
+    assert [(r.key, r.etag) for r in parse_seaweed_notification(unversioned)] == [("quay-1/b.pdf", "033e17dc843206fc6891ba19da11c49b")]
+    deleted = {**json.loads(SEAWEED_SAMPLE), "event_type": "delete"}
+    assert parse_seaweed_notification(deleted) == []
+    with pytest.raises(BadNotification):
+        parse_seaweed_notification({"Records": []})
 
 
 def minio_notification(bucket: str, *objects: tuple[str, str, int], event_name: str = "s3:ObjectCreated:Put") -> dict[str, Any]:
@@ -194,9 +238,9 @@ class Receiver:
         self.thread.start()
         wait_for("the receiver to start", lambda: self.server.started, timeout_s=30, step_s=0.05)
 
-    def post(self, body: Any, token: str | None = TOKEN) -> httpx.Response:
+    def post(self, body: Any, token: str | None = TOKEN, path: str = "/minio/events") -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return httpx.post(f"{self.url}/minio/events", json=body, headers=headers, timeout=60)
+        return httpx.post(f"{self.url}{path}", json=body, headers=headers, timeout=60)
 
     def stop(self) -> None:
         self.server.should_exit = True
@@ -304,6 +348,18 @@ def test_a_new_file_becomes_a_prefect_event_and_the_trigger_runs_its_dossier(rec
 
     [run] = wait_for("the triggered run", lambda: runs_for(prefect_api, dossier_deployment, SAMPLE_KEY, secret))
     assert run.parameters["source"].startswith(PREFIX) and file_name not in json.dumps(run.parameters, ensure_ascii=False)
+
+
+def test_a_seaweedfs_filer_event_runs_its_dossier_too(receiver, prefect_api, dossier_deployment) -> None:  # type: ignore[no-untyped-def]
+    server, settings = receiver
+    body = json.loads(SEAWEED_SAMPLE.replace("hoso-inbox", inbox(settings)).replace("tệp thử", "weed-" + uuid.uuid4().hex[:6]))
+    key = body["key"].split("/", 3)[3].split(".versions/")[0]
+    assert server.post(body, token=None, path="/seaweedfs/events").status_code == 401
+    accepted = server.post(body, path="/seaweedfs/events")
+    assert accepted.status_code == 200 and accepted.json() == {"emitted": 1, "ignored": 0}, accepted.text
+    folder = json.loads(SEAWEED_FOLDER.replace("hoso-inbox", inbox(settings)))
+    assert server.post(folder, path="/seaweedfs/events").json() == {"emitted": 0, "ignored": 0}
+    wait_for("the trigger's run for the weed event", lambda: runs_for(prefect_api, dossier_deployment, key, settings.sealing_secret))
 
 
 def test_a_folder_is_announced_by_its_manifest_only(receiver, prefect_api, dossier_deployment) -> None:  # type: ignore[no-untyped-def]

@@ -1,8 +1,8 @@
 """Event-driven intake end to end on a whole local stack (`hoso up` in its own HOSO_HOME on
 free ports: weed mini, Prefect server, worker, S3 event receiver): a dossier submitted to
-the inbox and announced by MinIO's notification JSON is processed by the process-dossier
-run that prefect.yaml's trigger starts, with the interval intake paused and `hoso run`
-never called."""
+the inbox and announced — by weed's own filer webhook, which `hoso up` configures, or by
+MinIO's notification JSON — is processed by the process-dossier run that prefect.yaml's
+trigger starts, with the interval intake paused and `hoso run` never called."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ TOKEN = "hoso-stack-" + uuid.uuid4().hex[:8]
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     home = tmp_path_factory.mktemp("events-stack")
-    env = stack_environment(home, HOSO_EVENTS_TOKEN=TOKEN)
+    env = stack_environment(home, HOSO_EVENTS_TOKEN=TOKEN, HOSO_WEED_NOTIFY="true")
     up = subprocess.run([HOSO, "up"], env=env, capture_output=True, text=True, timeout=480)
     assert up.returncode == 0, up.stdout + up.stderr
     yield env
@@ -112,6 +112,25 @@ def test_an_s3_event_gets_the_dossier_processed_by_the_trigger(stack: dict[str, 
     assert {r.created_by.display_value for r in runs} == {"hoso-inbox-object-created"}
     started_since = [r for r in deployment_runs(prefect_api, "intake/intake") if r.start_time and r.start_time >= quiet_since]
     assert started_since == []
+
+
+def test_a_dropped_file_is_announced_by_weed_itself(stack: dict[str, str], prefect_api: Any, tmp_path: Path) -> None:
+    """Nothing posted by hand: weed's filer webhook (notification.toml written by `hoso up`) tells the receiver."""
+    from samples.corpus import generate_demo
+
+    pause_interval_intake(prefect_api)
+    assert TOKEN in (Path(stack["HOSO_HOME"]) / "s3" / "notification.toml").read_text()
+    case = next(c for c in generate_demo(tmp_path / "samples") if c.expected["status"] == "routed")
+    key = hoso(stack, "submit", str(case.files[0]), "--station", "quay-6").strip().removeprefix("→ ")
+
+    def settled() -> dict[str, Any] | None:
+        rows = [json.loads(line) for line in hoso(stack, "list", "--json").splitlines()]
+        return next((r for r in rows if r["source"] == key and r["status"] == "routed"), None)
+
+    wait_for("the dossier to be routed", settled, timeout_s=240, step_s=1)
+    runs = [r for r in deployment_runs(prefect_api, "process-dossier/process-dossier")
+            if unseal(r.parameters.get("source", ""), stack_secret(stack, "seal_secret")) == key]
+    assert len(runs) == 1 and runs[0].created_by and runs[0].created_by.display_value == "hoso-inbox-object-created"
 
 
 def test_down_stops_the_receiver_too(stack: dict[str, str]) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 from prefect.automations import Automation
 
-from hoso.orchestration import ZOMBIE_AUTOMATION, ensure_automations, zombie_runs
+from hoso.orchestration import RERUN_AUTOMATION, SILENT_START_AUTOMATION, ZOMBIE_AUTOMATION, ensure_automations, silent_starts, zombie_runs
 
 
 def test_zombie_automation_spares_suspended_reviews_and_reaches_stacks_set_up_before(prefect_server) -> None:
@@ -17,12 +19,13 @@ def test_zombie_automation_spares_suspended_reviews_and_reaches_stacks_set_up_be
     older.trigger.expect = older.trigger.expect - {"prefect.flow-run.Suspended", "prefect.flow-run.Paused"}
     older.create()
     try:
-        assert ensure_automations() == [ZOMBIE_AUTOMATION]
+        assert ensure_automations() == [ZOMBIE_AUTOMATION, SILENT_START_AUTOMATION, RERUN_AUTOMATION]  # the older one brought up to date, the new ones made
         applied = Automation.read(name=ZOMBIE_AUTOMATION)
         assert {"prefect.flow-run.Suspended", "prefect.flow-run.Paused"} <= set(applied.trigger.expect)
         assert ensure_automations() == []  # nothing to change the second time
     finally:
-        Automation.read(name=ZOMBIE_AUTOMATION).delete()
+        for name in (ZOMBIE_AUTOMATION, SILENT_START_AUTOMATION, RERUN_AUTOMATION):
+            Automation.read(name=name).delete()
 
 
 def test_dossier_runs_of_an_intake_that_lost_its_slot_are_ended_and_their_dossiers_freed(prefect_server, tmp_path, monkeypatch) -> None:
@@ -71,3 +74,47 @@ def test_dossier_runs_of_an_intake_that_lost_its_slot_are_ended_and_their_dossie
         assert client.read_flow_run(current.id).state_name == "Running"
     with session_scope(url) as s:
         assert repository.claim(s, dossier.id, "next-run", timedelta(minutes=30))
+
+
+def test_a_deployment_run_killed_before_its_first_heartbeat_is_crashed_and_a_beating_one_is_not(prefect_server) -> None:
+    """The gap of the zombie automation (it watches a run from its first heartbeat): a worker killed in the
+    first second of a run. Both runs here go Running as a worker would start them; the first one's process
+    sends its first heartbeat (as Prefect's flow engine does on entering the flow), the second one's never does."""
+    import uuid
+    from datetime import timedelta
+
+    from prefect.client.orchestration import get_client
+    from prefect.events import emit_event
+    from prefect.events.worker import EventsWorker
+    from prefect.states import Pending, Running
+
+    automation = silent_starts(within=timedelta(seconds=10))  # the shortest window Prefect takes
+    automation.name = f"{SILENT_START_AUTOMATION} (test)"
+    automation.create()
+    try:
+        with get_client(sync_client=True) as client:
+            flow_id = client.create_flow_from_name("silent-start")
+            deployment_id = client.create_deployment(flow_id=flow_id, name=f"silent-{uuid.uuid4().hex[:6]}")
+
+            def started() -> object:
+                run = client.create_flow_run_from_deployment(deployment_id)
+                client.set_flow_run_state(run.id, Pending())
+                assert client.set_flow_run_state(run.id, Running()).status.value == "ACCEPT"
+                return run
+
+            beating = started()
+            emit_event(
+                "prefect.flow-run.heartbeat",
+                resource={"prefect.resource.id": f"prefect.flow-run.{beating.id}"},
+                related=[{"prefect.resource.id": f"prefect.deployment.{deployment_id}", "prefect.resource.role": "deployment"}],
+            )
+            EventsWorker.drain_all()
+            silent = started()  # its window opens after the beating run's, so it closes after it too
+
+            deadline = time.monotonic() + 180
+            while client.read_flow_run(silent.id).state_name != "Crashed":
+                assert time.monotonic() < deadline, "the run that never beat was never marked Crashed"
+                time.sleep(1)
+            assert client.read_flow_run(beating.id).state_name == "Running"  # its window closed first, with its heartbeat in it
+    finally:
+        Automation.read(name=automation.name).delete()
