@@ -52,6 +52,24 @@ def _killed_runs_crash(env: dict[str, str], timeout_s: float) -> bool:
     return False
 
 
+def _groups_over(env: dict[str, str], timeout_s: float) -> bool:
+    """Until every ``process-group`` run is over: a killed one is Crashed, scheduled again by the rerun automation
+    (hoso/orchestration.py) and finished by the worker `hoso up` brought back; that attempt ends the dossier runs
+    the dead one left Running (tasks/reconcile.py)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+
+    with on_stack(env):
+        with get_client(sync_client=True) as client:
+            deadline = time.monotonic() + timeout_s
+            while time.monotonic() < deadline:
+                groups = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["process-group"])), limit=200)
+                if all(g.state and g.state.is_final() and not g.state.is_crashed() for g in groups):
+                    return True
+                time.sleep(3)
+    return False
+
+
 def _running_dossier_runs(env: dict[str, str]) -> list[str]:
     from prefect.client.orchestration import get_client
     with on_stack(env):
@@ -120,7 +138,8 @@ def test_sigkill_mid_dossier_then_the_next_run_finishes_each_exactly_once(tmp_pa
         # The UI tells the truth too: the killed runs stop sending heartbeats and the
         # automation `hoso up` applied marks them Crashed instead of "Running" forever.
         assert _killed_runs_crash(env, timeout_s=240)
-        # …and the next intake marks the dossier runs the killed intake left "Running".
+        # …the killed groups are run again and end what they left "Running"; the next intake ends the rest.
+        assert _groups_over(env, timeout_s=420)
         hoso(env, "run", "--here", timeout=300)
         assert _running_dossier_runs(env) == []
     finally:
