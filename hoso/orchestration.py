@@ -45,6 +45,20 @@ HEARTBEAT_SECONDS = 30
 FIRST_HEARTBEAT_WITHIN = timedelta(seconds=2 * HEARTBEAT_SECONDS)
 
 
+# What a live run sends, or a state after which silence is expected. A review run suspended
+# for an official's answer sends no heartbeats for hours; it is waiting, not dead
+# (flows/review.py). Resumed, it beats again.
+ALIVE_OR_DONE = frozenset({
+    "prefect.flow-run.heartbeat",
+    "prefect.flow-run.Suspended",
+    "prefect.flow-run.Paused",
+    "prefect.flow-run.Completed",
+    "prefect.flow-run.Failed",
+    "prefect.flow-run.Cancelled",
+    "prefect.flow-run.Crashed",
+})
+
+
 def zombie_runs(within: timedelta = timedelta(seconds=3 * HEARTBEAT_SECONDS)) -> Automation:
     return Automation(
         name=ZOMBIE_AUTOMATION,
@@ -53,17 +67,7 @@ def zombie_runs(within: timedelta = timedelta(seconds=3 * HEARTBEAT_SECONDS)) ->
             # From the first heartbeat on; a run killed before its first one got out is the
             # next automation's (silent_starts).
             after={"prefect.flow-run.heartbeat"},
-            expect={
-                "prefect.flow-run.heartbeat",
-                # A review run suspended for an official's answer sends no heartbeats
-                # for hours; it is waiting, not dead (flows/review.py). Resumed, it beats again.
-                "prefect.flow-run.Suspended",
-                "prefect.flow-run.Paused",
-                "prefect.flow-run.Completed",
-                "prefect.flow-run.Failed",
-                "prefect.flow-run.Cancelled",
-                "prefect.flow-run.Crashed",
-            },
+            expect=set(ALIVE_OR_DONE),
             match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
             for_each={"prefect.resource.id"},
             posture=Posture.Proactive,
@@ -90,15 +94,7 @@ def silent_starts(within: timedelta = FIRST_HEARTBEAT_WITHIN) -> Automation:
         description="Đánh dấu Crashed các lượt chạy đã bắt đầu mà không gửi nhịp tim nào (worker bị tắt ngay khi chạy).",
         trigger=EventTrigger(
             after={"prefect.flow-run.Running"},
-            expect={
-                "prefect.flow-run.heartbeat",
-                "prefect.flow-run.Suspended",
-                "prefect.flow-run.Paused",
-                "prefect.flow-run.Completed",
-                "prefect.flow-run.Failed",
-                "prefect.flow-run.Cancelled",
-                "prefect.flow-run.Crashed",
-            },
+            expect=set(ALIVE_OR_DONE),
             match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
             match_related=ResourceSpecification({"prefect.resource.role": "deployment"}),
             for_each={"prefect.resource.id"},
