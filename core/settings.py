@@ -109,9 +109,10 @@ class Settings(BaseSettings):
         description="flow runs one worker runs at once (`prefect worker start --limit`); at least 2, since an intake waits "
         "for its groups on a worker slot; a worker at its limit leaves the rest of a batch to the others",
     )
-    intake_interval_s: int = Field(
-        60, ge=10, le=86400,
-        description="how often the safety-net intake polls the inbox; 600 or more once the S3 server notifies hoso of each new dossier",
+    intake_interval_s: int | None = Field(
+        None, ge=10, le=86400,
+        description="how often the safety-net intake polls the inbox; unset: every 10 minutes when the embedded S3 "
+        "server notifies hoso of each new file (HOSO_WEED_NOTIFY), else every minute",
     )
     review_timeout_s: int = Field(8 * 3600, ge=1, description="how long a review waits in the UI before the nightly job takes over")
     claim_lease_s: float = Field(1800.0, gt=0, description="how long a run may hold a dossier before another may resume it")
@@ -159,6 +160,13 @@ class Settings(BaseSettings):
             if value is None:
                 continue
             setattr(self, name, SecretStr(str(value)) if name in SECRET_FIELDS else str(value))
+
+    @property
+    def intake_poll_s(self) -> int:
+        """The safety-net intake's interval: the event path starts each new dossier, the poll only catches what it missed."""
+        if self.intake_interval_s is not None:
+            return self.intake_interval_s
+        return 600 if self.weed_notify else 60
 
     @property
     def sealing_secret(self) -> str:

@@ -61,8 +61,8 @@ def _apply_automations(settings: Settings) -> None:
     with on_stack_prefect(settings):
         for name in ensure_automations():
             console.print(f"[green]✓[/] automation «{name}»")
-        if ensure_intake_interval(settings.intake_interval_s):
-            console.print(f"[green]✓[/] tiếp nhận dự phòng: mỗi {settings.intake_interval_s} giây")
+        if ensure_intake_interval(settings.intake_poll_s):
+            console.print(f"[green]✓[/] tiếp nhận dự phòng: mỗi {settings.intake_poll_s} giây")
         queues = ensure_saved_searches(default_catalogue())
         console.print(f"[green]✓[/] {len(queues)} bộ lọc đã lưu trong giao diện Prefect ({queues[0]}, …)" if queues else "")
         if ensure_ocr_limit(settings.ocr_workers, settings.ocr_machine):

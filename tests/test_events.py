@@ -436,3 +436,11 @@ def test_without_a_token_setting_any_request_is_taken(tmp_path: Path) -> None:
     assert taken.status_code == 200 and taken.json() == {"emitted": 0, "ignored": 1}
     # MinIO sends a one-word auth_token as "Bearer <token>" and a two-word one as it is.
     assert expected_authorization("abc") == "Bearer abc" and expected_authorization("Token abc") == "Token abc"
+
+
+def test_the_safety_net_poll_is_rare_when_the_embedded_s3_server_notifies() -> None:
+    from core.settings import Settings
+
+    assert Settings(weed_notify=True).intake_poll_s == 600  # each new file starts its dossier through the receiver
+    assert Settings(weed_notify=False).intake_poll_s == 60  # nothing announces files: the poll is the intake
+    assert Settings(weed_notify=True, intake_interval_s=120).intake_poll_s == 120  # the operator's choice stands
