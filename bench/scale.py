@@ -126,8 +126,11 @@ def run_once(base: Settings, files: list[Path], workers: int, cores: list[int]) 
         credentials = _worker_credentials(run)
         try:
             for n in range(workers):
-                one = run.model_copy(update={"ocr_workers": 1, "ocr_machine": f"bench-core-{cores[n]}"})
-                service = stack.worker(one, f"bench-core-{cores[n]}", credentials)
+                # As `hoso up`'s worker (the first: it also takes the intake queue) and `hoso worker` (the
+                # others) would set themselves on a one-core machine: one slot for work, one more for intake.
+                runs_intake = n == 0
+                one = run.model_copy(update={"ocr_workers": 1, "ocr_machine": f"bench-core-{cores[n]}", "worker_limit": 1 + runs_intake})
+                service = stack.worker(one, f"bench-core-{cores[n]}", credentials, runs_intake=runs_intake)
                 log = open(logs / f"worker-{n}.log", "ab")
                 procs.append(subprocess.Popen(["taskset", "-c", str(cores[n]), *service.argv], env={**stack.inherited_env(), **service.env},
                                               cwd=service.cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
@@ -167,7 +170,7 @@ def run_scale(settings: Settings, count: int, seed: int, out: Path) -> str:
     two = run_once(settings, files, 2, [0, 1])
     write_json(out / "scale.json", {"machine": machine(), "one": one.__dict__, "two": two.__dict__})
     lines = [
-        f"hoso bench scale --count {count} --seed {seed}: {count} scanned dossiers, groups of {settings.group_size}, "
+        f"hoso bench scale --count {count} --seed {seed}: {count} scanned dossiers, groups of at most {settings.group_size}, "
         f"each worker pinned to its own core (taskset), one OCR slot each; {machine()}",
         "| | 1 worker | 2 workers |",
         "|---|---:|---:|",

@@ -100,14 +100,16 @@ class Settings(BaseSettings):
     # Pipeline
     intake_concurrency: int = Field(4, ge=1, le=64, description="dossiers in flight at once in one run (an intake in this process, or a group)")
     group_size: int = Field(
-        4, ge=1, le=64,
-        description="dossiers per `process-group` run: intake hands the work pool groups of this many, so any worker takes a "
-        "share of a batch and a process start is paid per group, not per dossier",
+        20, ge=1, le=200,
+        description="at most this many dossiers per `process-group` run. Intake cuts a batch into a multiple of the "
+        "online workers' number of groups, as few as this allows: a process start (Prefect and hoso imported, about "
+        "5 CPU-seconds) is paid per group, and each worker takes its share",
     )
-    worker_limit: int = Field(
-        3, ge=2, le=64,
-        description="flow runs one worker runs at once (`prefect worker start --limit`); at least 2, since an intake waits "
-        "for its groups on a worker slot; a worker at its limit leaves the rest of a batch to the others",
+    worker_limit: int | None = Field(
+        None, ge=1, le=64,
+        description="flow runs one worker runs at once (`prefect worker start --limit`); unset: one per core the worker "
+        "may use (a group's threads fill a core) and one more on the worker that also runs intake, which waits for "
+        "its groups on a slot of its own",
     )
     intake_interval_s: int | None = Field(
         None, ge=10, le=86400,
@@ -167,6 +169,13 @@ class Settings(BaseSettings):
         if self.intake_interval_s is not None:
             return self.intake_interval_s
         return 600 if self.weed_notify else 60
+
+    def worker_slots(self, runs_intake: bool) -> int:
+        """The worker's ``--limit``: HOSO_WORKER_LIMIT, else one slot per core this process may run on (``taskset``
+        included), plus the intake's when the worker also takes the `intake` queue."""
+        if self.worker_limit is not None:
+            return self.worker_limit
+        return len(os.sched_getaffinity(0)) + (1 if runs_intake else 0)
 
     @property
     def sealing_secret(self) -> str:

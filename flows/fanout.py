@@ -72,8 +72,8 @@ class PoolRun:
     size: int  # how many items it carries, for the parent's progress
 
 
-def deployment_exists(name: str) -> bool:
-    """True when the server has this deployment, i.e. a worker of the pool can be handed its runs.
+def deployment_pool(name: str) -> str | None:
+    """The work pool of this deployment on the server, or None when the server has no such deployment.
 
     Without it (a bare Prefect server, the test harness) the parent does the work itself.
     """
@@ -82,10 +82,17 @@ def deployment_exists(name: str) -> bool:
 
     with get_client(sync_client=True) as client:
         try:
-            client.read_deployment_by_name(name)
+            return client.read_deployment_by_name(name).work_pool_name or None
         except ObjectNotFound:
-            return False
-    return True
+            return None
+
+
+def online_workers(pool: str) -> int:
+    """How many workers of the pool the server last heard from (Prefect marks a silent one offline)."""
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        return sum(1 for w in client.read_workers_for_work_pool(pool) if w.status is not None and w.status.value == "ONLINE")
 
 
 def run_on_pool(

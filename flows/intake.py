@@ -1,8 +1,9 @@
 """Intake: find what the scan stations dropped and have each dossier processed.
 
 On a stack (the ``process-group`` deployment exists) the batch is cut into groups
-of ``HOSO_GROUP_SIZE`` handed to the ``process`` work pool, so every worker on every
-machine takes part of it; this run waits for them. Without that deployment (a bare
+(``group_sizes``: a multiple of the online workers' number, at most ``HOSO_GROUP_SIZE``
+dossiers each) handed to the ``process`` work pool, so every worker on every machine
+takes its share; this run waits for them on the `intake` queue's slot. Without that deployment (a bare
 Prefect server, ``hoso run --here``) this run processes the dossiers itself.
 """
 
@@ -17,7 +18,7 @@ from prefect.runtime import flow_run
 
 from core.sealing import seal
 from domain.deadlines import now_in_vietnam
-from flows.fanout import PoolRun, deployment_exists, run_each, run_on_pool
+from flows.fanout import PoolRun, deployment_pool, online_workers, run_each, run_on_pool
 from flows.group import GROUP_DEPLOYMENT
 from flows.process_dossier import process_dossier
 from flows.resources import resources
@@ -32,11 +33,25 @@ def _run_name() -> str:
     return f"tiếp nhận {now_in_vietnam():%H:%M ngày %d/%m/%Y}"
 
 
-def groups_of(items: list[InboxItem], size: int, secret: str, batch: str) -> list[PoolRun]:
-    """The batch cut into groups of ``size``, in the inbox's order; each keyed by this intake run and its dossiers'
-    identities, so a retried intake asks for the same runs and Prefect creates each once."""
+def group_sizes(count: int, workers: int, largest: int) -> list[int]:
+    """How a batch of ``count`` dossiers is cut for ``workers`` online workers: as few groups as groups of at most
+    ``largest`` allow, their number a multiple of the workers' (each worker takes the same number of groups, one per
+    slot), sizes differing by at most one. Few groups: each pays a process start; equal ones: no worker waits on
+    another's last group."""
+    if count <= 0:
+        return []
+    workers = max(1, workers)
+    rounds = -(-count // (workers * largest))
+    groups = min(count, workers * rounds)
+    return [count // groups + (1 if n < count % groups else 0) for n in range(groups)]
+
+
+def groups_of(items: list[InboxItem], sizes: list[int], secret: str, batch: str) -> list[PoolRun]:
+    """The batch cut into groups of these sizes, in the inbox's order; each keyed by this intake run and its
+    dossiers' identities, so a retried intake asks for the same runs and Prefect creates each once."""
     runs = []
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    starts = [sum(sizes[:n]) for n in range(len(sizes))]
+    chunks = [items[start : start + size] for start, size in zip(starts, sizes)]
     for n, chunk in enumerate(chunks, start=1):
         digest = hashlib.sha256("\n".join(i.identity for i in chunk).encode()).hexdigest()[:24]
         runs.append(
@@ -68,9 +83,11 @@ def intake(max_concurrency: int | None = None, spread: bool = True) -> dict[str,
             update_progress_artifact(progress, progress=100.0 * done / total)
 
     secret = res.settings.sealing_secret
-    if items and spread and deployment_exists(GROUP_DEPLOYMENT):
-        groups = groups_of(items, res.settings.group_size, secret, str(flow_run.id))
-        logger.info("Giao %d nhóm cho các worker của hàng đợi «process».", len(groups))
+    pool = deployment_pool(GROUP_DEPLOYMENT) if items and spread else None
+    if pool is not None:
+        workers = online_workers(pool)
+        groups = groups_of(items, group_sizes(len(items), workers, res.settings.group_size), secret, str(flow_run.id))
+        logger.info("Giao %d nhóm cho %d worker đang trực của hàng đợi «%s».", len(groups), workers, pool)
         run_on_pool(GROUP_DEPLOYMENT, groups, report)
         # What became of each dossier is in the database (the server keeps no run's return value).
         results = outcomes_task(res.db_url, [i.identity for i in items])

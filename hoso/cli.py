@@ -221,6 +221,7 @@ def run(here: Annotated[bool, typer.Option(help="chạy trong tiến trình này
 @app.command()
 def worker(
     name: Annotated[str | None, typer.Option(help="tên worker trong Prefect (mặc định hoso-<tên máy>; hai worker trên một máy cần hai tên)")] = None,
+    intake: Annotated[bool, typer.Option("--intake", help="nhận cả hàng đợi «intake» (lượt tiếp nhận chờ các nhóm của nó); một máy trong hệ thống làm việc này, khi không chạy `hoso up`")] = False,
 ) -> None:
     """Chỉ khởi động một worker nối vào hệ thống đã có (HOSO_PREFECT_URL, HOSO_S3_ENDPOINT, HOSO_CREDENTIALS_FILE), chạy đến khi bị dừng.
 
@@ -249,8 +250,12 @@ def worker(
     ensure_worker_profile(settings)
     with on_stack_prefect(settings):
         ensure_ocr_limit(settings.ocr_workers, settings.ocr_machine)  # this machine's own OCR limit, `ocr-<host>`
-    service = stack.worker(settings, name or f"hoso-{socket.gethostname()}", credentials)
-    console.print(f"Worker «{service.argv[service.argv.index('--name') + 1]}» → {settings.prefect_api_url}, hàng đợi «{stack.WORK_POOL}»")
+    service = stack.worker(settings, name or f"hoso-{socket.gethostname()}", credentials, runs_intake=intake)
+    queues = "«default» và «intake»" if intake else "«default»"
+    console.print(
+        f"Worker «{service.argv[service.argv.index('--name') + 1]}» → {settings.prefect_api_url}, nhóm worker «{stack.WORK_POOL}», "
+        f"hàng đợi {queues}, tối đa {service.argv[service.argv.index('--limit') + 1]} lượt chạy cùng lúc"
+    )
     sys.stdout.flush()
     os.chdir(service.cwd or ".")
     # The worker is this process: a signal to it stops the worker. No secret of the operator's shell is handed down.

@@ -24,6 +24,11 @@ from core.errors import StackError
 from core.settings import Settings
 
 WORK_POOL = "process"
+# The pool's two queues: the work (groups, triggered dossiers, reviews, the nightly job) and
+# intake, which only `hoso up`'s worker takes: an intake run waits for its groups, so it gets a
+# slot of its own there instead of one a group could use (prefect.yaml).
+WORK_QUEUE = "default"
+INTAKE_QUEUE = "intake"
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -226,15 +231,18 @@ def s3_service(settings: Settings) -> Service:
 WORKER_POLL_S = 2
 
 
-def worker(settings: Settings, name: str, credentials: Path | None = None) -> Service:
-    """A Prefect process worker on the `process` pool, running at most ``HOSO_WORKER_LIMIT`` flow runs at once:
-    at its limit it takes no more, and the other workers of the pool take the rest of a batch.
+def worker(settings: Settings, name: str, credentials: Path | None = None, *, runs_intake: bool = False) -> Service:
+    """A Prefect process worker on the `process` pool's work queue, running at most one flow run per core at once
+    (``Settings.worker_slots``): at its limit it takes no more, and the other workers of the pool take the rest of
+    a batch. The stack's own worker (``runs_intake``) also takes the `intake` queue, with one slot more for it.
 
     Its environment is what its flow runs see: the stack's Prefect and S3 addresses and the path of the
     worker's own credentials file (S3 key, seal secret, database URL, Prefect auth string): the stack's
     ``secrets/worker.json``, or ``credentials`` (a copy of it on another machine, `hoso worker`).
     """
-    argv = [_bin("prefect"), "worker", "start", "--pool", WORK_POOL, "--type", "process", "--name", name, "--limit", str(settings.worker_limit)]
+    queues = [WORK_QUEUE, *([INTAKE_QUEUE] if runs_intake else [])]
+    argv = [_bin("prefect"), "worker", "start", "--pool", WORK_POOL, "--type", "process", "--name", name,
+            *(arg for q in queues for arg in ("--work-queue", q)), "--limit", str(settings.worker_slots(runs_intake))]
     env = {**part_env(settings, "worker"), "OMP_THREAD_LIMIT": "1", "PREFECT_WORKER_QUERY_SECONDS": str(WORKER_POLL_S)}
     if credentials is not None:
         env["HOSO_CREDENTIALS_FILE"] = str(credentials)
@@ -248,7 +256,7 @@ def services(settings: Settings) -> list[Service]:
     if embedded_s3(settings):
         parts.append(s3_service(settings))
     parts.append(prefect_server(settings))
-    parts.append(worker(settings, f"hoso-{settings.prefect_port}"))
+    parts.append(worker(settings, f"hoso-{settings.prefect_port}", runs_intake=True))
     # Last: it only forwards to the Prefect server, whose deployments (and their
     # triggers) `hoso up` has applied by then.
     parts.append(

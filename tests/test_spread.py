@@ -1,8 +1,9 @@
 """A batch spreads over every worker of the pool, and a worker killed mid-batch leaves nothing undone.
 
 One local stack (`hoso up`: weed mini, Prefect server, its worker) and a second worker
-joined with `hoso worker`, as a second machine would join; groups of two dossiers and
-at most two flow runs per worker, so neither worker can take a whole batch at once.
+joined with `hoso worker`, as a second machine would join; groups of at most two
+dossiers, each worker at its default limit (one flow run per core, and the stack's
+worker one more for the intake it runs), so neither worker can take a whole batch.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from flows.intake import group_sizes
 from tests.conftest import on_stack, stack_environment
 from tests.test_cli_stack import HOSO, hoso
 from tests.test_crash_recovery import _descendants
@@ -32,7 +34,7 @@ SECOND = "hoso-thu-hai"
 @pytest.fixture(scope="module")
 def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     home = tmp_path_factory.mktemp("spread") / "home"
-    env = stack_environment(home, HOSO_GROUP_SIZE="2", HOSO_WORKER_LIMIT="2")
+    env = stack_environment(home, HOSO_GROUP_SIZE="2")
     second = None
     try:
         hoso(env, "up", timeout=420)
@@ -157,7 +159,8 @@ def test_two_workers_share_one_batch_each_dossier_once(two_workers: dict[str, An
     assert len(settled) == count and set(settled.values()) == {1}
     assert _inbox_left(env) == []
     groups = _groups(env)
-    assert len(groups) == 3 and all(g.state_name == "Completed" for g in groups)
+    assert len(groups) == len(group_sizes(count, 2, 2)) == 4 and all(g.state_name == "Completed" for g in groups)
+    assert {g.labels.get("prefect.worker.name") for g in groups} == {two_workers["first"], SECOND}  # two groups each
     by_worker = Counter(_worker_of_each_dossier(env, db_url).values())
     assert set(by_worker) == {two_workers["first"], SECOND}, by_worker  # each worker processed some of the batch
 
@@ -173,7 +176,8 @@ def test_a_worker_killed_mid_batch_the_other_finishes_it(two_workers: dict[str, 
     from prefect.client.schemas.filters import FlowFilter, FlowFilterName
 
     pids = {two_workers["first"]: int((home / "run" / "worker.pid").read_text()), SECOND: two_workers["second"].pid}
-    limit = int(env["HOSO_WORKER_LIMIT"])
+    cores = len(os.sched_getaffinity(0))
+    limits = {two_workers["first"]: cores + 1, SECOND: cores}  # Settings.worker_slots
     victim = None
     deadline = time.monotonic() + 420
     while victim is None and time.monotonic() < deadline:
@@ -181,7 +185,7 @@ def test_a_worker_killed_mid_batch_the_other_finishes_it(two_workers: dict[str, 
             intakes = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["intake"])), limit=50)
         intake_workers = {r.labels.get("prefect.worker.name") for r in intakes if r.state_name == "Running"}
         batch = [g for g in _groups(env) if g.id not in before]
-        all_taken = len(batch) == 3 and not any(g.state_type.value == "SCHEDULED" for g in batch)
+        all_taken = len(batch) == len(group_sizes(6, 2, 2)) and not any(g.state_type.value == "SCHEDULED" for g in batch)
         for name in sorted(set(pids) - intake_workers) if intake_workers else []:
             mine = [g for g in batch if g.labels.get("prefect.worker.name") == name]
             running = [g for g in mine if g.state_name == "Running"]
@@ -190,7 +194,7 @@ def test_a_worker_killed_mid_batch_the_other_finishes_it(two_workers: dict[str, 
             # process exists, is nobody's to notice), at a moment it can take no new one: every group of
             # the batch taken, or the victim at its limit. A group killed before its first heartbeat is
             # the silent-start automation's, after it the zombie one's (hoso/orchestration.py).
-            if running and not starting and (all_taken or len(running) >= limit):
+            if running and not starting and (all_taken or len(running) >= limits[name]):
                 victim = name
                 break
         time.sleep(0.5)
