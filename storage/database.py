@@ -7,8 +7,6 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,7 +35,14 @@ def engine_for(url: str) -> Engine:
 
 
 def migrate(url: str) -> None:
-    """Bring the schema to the newest Alembic revision; cheap when already there."""
+    """Bring the schema to the newest Alembic revision; cheap when already there.
+
+    Alembic is imported here, not at the top: only `hoso up`, `hoso db` and the tests migrate, and
+    every flow-run process (a group, a triggered dossier) would otherwise pay its import on start.
+    """
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
