@@ -20,6 +20,12 @@ heartbeat, so a deployment run whose process was killed before its first heartbe
 got out (the first second of the run) would stay Running; this one marks Crashed a
 deployment run that went Running and sent no heartbeat (nor a state that explains
 the silence) within ``FIRST_HEARTBEAT_WITHIN``.
+
+The stalled-start automation closes the last gap: a worker killed after it took a run
+(Pending) and before the run's process started leaves it Pending for good — an intake
+run so held keeps the deployment's one concurrency slot, and no intake would run
+again. A deployment run that is not Running (nor over) ``START_WITHIN`` after it went
+Pending is marked Crashed; a group is then run again like any crashed group.
 """
 
 from __future__ import annotations
@@ -38,11 +44,15 @@ from tasks.extract_text import ocr_limit_name
 
 ZOMBIE_AUTOMATION = "hoso: lượt chạy mất tín hiệu → Crashed"
 SILENT_START_AUTOMATION = "hoso: lượt chạy không gửi nhịp tim đầu tiên → Crashed"
+STALLED_START_AUTOMATION = "hoso: lượt chạy kẹt ở Pending → Crashed"
 RERUN_AUTOMATION = "hoso: nhóm hồ sơ Crashed → chạy lại"
 HEARTBEAT_SECONDS = 30
 # A deployment run sends its first heartbeat as it enters its flow, right after it is
 # Running (Prefect's flow engine); this long without it, its process died on the way.
 FIRST_HEARTBEAT_WITHIN = timedelta(seconds=2 * HEARTBEAT_SECONDS)
+# Pending → Running is a process start: 3-10 s on a busy two-core machine; twelve times that
+# and the worker that took the run is gone.
+START_WITHIN = timedelta(seconds=120)
 
 
 # What a live run sends, or a state after which silence is expected. A review run suspended
@@ -103,6 +113,30 @@ def silent_starts(within: timedelta = FIRST_HEARTBEAT_WITHIN) -> Automation:
             within=within,
         ),
         actions=[ChangeFlowRunState(state=StateType.CRASHED, message="Không có nhịp tim nào sau khi bắt đầu: worker có thể đã bị tắt đột ngột.")],
+    )
+
+
+# What ends a run's Pending: its process started, or it is over, or it went back to wait.
+STARTED_OR_DONE = frozenset({"prefect.flow-run.Running", "prefect.flow-run.Scheduled", "prefect.flow-run.AwaitingRetry",
+                             *(name for name in ALIVE_OR_DONE if name != "prefect.flow-run.heartbeat")})
+
+
+def stalled_starts(within: timedelta = START_WITHIN) -> Automation:
+    """A deployment run taken by a worker (Pending) whose process never started: the worker died in between."""
+    return Automation(
+        name=STALLED_START_AUTOMATION,
+        description="Đánh dấu Crashed các lượt chạy worker đã nhận nhưng không bắt đầu (worker bị tắt trước khi khởi chạy).",
+        trigger=EventTrigger(
+            after={"prefect.flow-run.Pending"},
+            expect=set(STARTED_OR_DONE),
+            match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
+            match_related=ResourceSpecification({"prefect.resource.role": "deployment"}),
+            for_each={"prefect.resource.id"},
+            posture=Posture.Proactive,
+            threshold=1,
+            within=within,
+        ),
+        actions=[ChangeFlowRunState(state=StateType.CRASHED, message="Worker đã nhận lượt chạy nhưng không khởi chạy được: có thể đã bị tắt đột ngột.")],
     )
 
 
@@ -219,7 +253,7 @@ def ensure_automations() -> list[str]:
     automation, and a fix to it must reach that stack on the next `hoso up`.
     """
     changed = []
-    for wanted in (zombie_runs(), silent_starts(), rerun_crashed_groups()):
+    for wanted in (zombie_runs(), silent_starts(), stalled_starts(), rerun_crashed_groups()):
         try:
             found = Automation.read(name=wanted.name)
         except ValueError:

@@ -6,7 +6,16 @@ import time
 
 from prefect.automations import Automation
 
-from hoso.orchestration import RERUN_AUTOMATION, SILENT_START_AUTOMATION, ZOMBIE_AUTOMATION, ensure_automations, silent_starts, zombie_runs
+from hoso.orchestration import (
+    RERUN_AUTOMATION,
+    SILENT_START_AUTOMATION,
+    STALLED_START_AUTOMATION,
+    ZOMBIE_AUTOMATION,
+    ensure_automations,
+    silent_starts,
+    stalled_starts,
+    zombie_runs,
+)
 
 
 def test_zombie_automation_spares_suspended_reviews_and_reaches_stacks_set_up_before(prefect_server) -> None:
@@ -19,12 +28,12 @@ def test_zombie_automation_spares_suspended_reviews_and_reaches_stacks_set_up_be
     older.trigger.expect = older.trigger.expect - {"prefect.flow-run.Suspended", "prefect.flow-run.Paused"}
     older.create()
     try:
-        assert ensure_automations() == [ZOMBIE_AUTOMATION, SILENT_START_AUTOMATION, RERUN_AUTOMATION]  # the older one brought up to date, the new ones made
+        assert ensure_automations() == [ZOMBIE_AUTOMATION, SILENT_START_AUTOMATION, STALLED_START_AUTOMATION, RERUN_AUTOMATION]  # the older one brought up to date, the new ones made
         applied = Automation.read(name=ZOMBIE_AUTOMATION)
         assert {"prefect.flow-run.Suspended", "prefect.flow-run.Paused"} <= set(applied.trigger.expect)
         assert ensure_automations() == []  # nothing to change the second time
     finally:
-        for name in (ZOMBIE_AUTOMATION, SILENT_START_AUTOMATION, RERUN_AUTOMATION):
+        for name in (ZOMBIE_AUTOMATION, SILENT_START_AUTOMATION, STALLED_START_AUTOMATION, RERUN_AUTOMATION):
             Automation.read(name=name).delete()
 
 
@@ -116,5 +125,35 @@ def test_a_deployment_run_killed_before_its_first_heartbeat_is_crashed_and_a_bea
                 assert time.monotonic() < deadline, "the run that never beat was never marked Crashed"
                 time.sleep(1)
             assert client.read_flow_run(beating.id).state_name == "Running"  # its window closed first, with its heartbeat in it
+    finally:
+        Automation.read(name=automation.name).delete()
+
+
+def test_a_deployment_run_left_pending_by_a_dead_worker_is_crashed_and_a_started_one_is_not(prefect_server) -> None:
+    """A worker killed between taking a run (Pending) and starting its process: nothing else would ever end it."""
+    import uuid
+    from datetime import timedelta
+
+    from prefect.client.orchestration import get_client
+    from prefect.states import Pending, Running
+
+    automation = stalled_starts(within=timedelta(seconds=10))
+    automation.name = f"{STALLED_START_AUTOMATION} (test)"
+    automation.create()
+    try:
+        with get_client(sync_client=True) as client:
+            flow_id = client.create_flow_from_name("stalled-start")
+            deployment_id = client.create_deployment(flow_id=flow_id, name=f"stalled-{uuid.uuid4().hex[:6]}")
+            started = client.create_flow_run_from_deployment(deployment_id)
+            client.set_flow_run_state(started.id, Pending())
+            assert client.set_flow_run_state(started.id, Running()).status.value == "ACCEPT"
+            stalled = client.create_flow_run_from_deployment(deployment_id)
+            client.set_flow_run_state(stalled.id, Pending())
+
+            deadline = time.monotonic() + 180
+            while client.read_flow_run(stalled.id).state_name != "Crashed":
+                assert time.monotonic() < deadline, "the run left Pending was never marked Crashed"
+                time.sleep(1)
+            assert client.read_flow_run(started.id).state_name == "Running"
     finally:
         Automation.read(name=automation.name).delete()
