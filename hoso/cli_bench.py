@@ -51,9 +51,10 @@ def load(
 
 @bench_app.command("ocr")
 def ocr(
-    pages: Annotated[int, typer.Option(help="số trang quét nhiễu tối thiểu")] = 40,
+    pages: Annotated[int, typer.Option(help="số trang quét nhiễu tối thiểu (--corpus official: số hồ sơ)")] = 40,
     concurrency: Annotated[int, typer.Option(help="số hồ sơ xử lý cùng lúc trong worker")] = 4,
     out: Annotated[Path, typer.Option(help="thư mục ghi các trang và kết quả")] = Path(".bench/ocr"),
+    corpus: Annotated[str, typer.Option(help="dense: tờ khai dày chữ của bộ mẫu hoso; official: bản quét các mẫu chính thức, thưa chữ, một phần cần xem xét")] = "dense",
     prefect_db: Annotated[str, typer.Option(help=PREFECT_DBS_HELP)] = "sqlite,postgres",
     library_only: Annotated[bool, typer.Option(help="chỉ thư viện OCR, không cần bộ dịch vụ: CPU-giây mỗi trang so với Tesseract thuần, theo loại trang")] = False,
     per_kind: Annotated[int, typer.Option(help="(--library-only) số trang mỗi loại")] = 12,
@@ -74,7 +75,9 @@ def ocr(
             options = replace(options, languages=languages)
         typer.echo(run_library_bench(out.with_name(out.name + "-library"), per_kind, options))
         return
-    typer.echo(run_ocr_bench(_ready_settings(), pages, concurrency, out, _prefect_dbs(prefect_db)))
+    if corpus not in ("dense", "official"):
+        raise typer.BadParameter("--corpus là dense hoặc official")
+    typer.echo(run_ocr_bench(_ready_settings(), pages, concurrency, out, _prefect_dbs(prefect_db), corpus=corpus))
 
 
 @bench_app.command("subflows")
