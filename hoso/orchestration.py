@@ -99,12 +99,23 @@ def silent_starts(within: timedelta = FIRST_HEARTBEAT_WITHIN) -> Automation:
     (prefect.yaml); a subflow inside a run (a group's dossiers) sends none and is ended
     by its parent's next attempt (tasks/reconcile.py).
     """
+    return _crash_deployment_runs_silent_after(
+        SILENT_START_AUTOMATION,
+        "Đánh dấu Crashed các lượt chạy đã bắt đầu mà không gửi nhịp tim nào (worker bị tắt ngay khi chạy).",
+        "prefect.flow-run.Running", ALIVE_OR_DONE, within,
+        "Không có nhịp tim nào sau khi bắt đầu: worker có thể đã bị tắt đột ngột.",
+    )
+
+
+def _crash_deployment_runs_silent_after(name: str, description: str, after: str, expect: frozenset[str], within: timedelta,
+                                        message: str) -> Automation:
+    """Proactive: a deployment run that sent ``after`` and then none of ``expect`` within ``within`` → Crashed."""
     return Automation(
-        name=SILENT_START_AUTOMATION,
-        description="Đánh dấu Crashed các lượt chạy đã bắt đầu mà không gửi nhịp tim nào (worker bị tắt ngay khi chạy).",
+        name=name,
+        description=description,
         trigger=EventTrigger(
-            after={"prefect.flow-run.Running"},
-            expect=set(ALIVE_OR_DONE),
+            after={after},
+            expect=set(expect),
             match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
             match_related=ResourceSpecification({"prefect.resource.role": "deployment"}),
             for_each={"prefect.resource.id"},
@@ -112,7 +123,7 @@ def silent_starts(within: timedelta = FIRST_HEARTBEAT_WITHIN) -> Automation:
             threshold=1,
             within=within,
         ),
-        actions=[ChangeFlowRunState(state=StateType.CRASHED, message="Không có nhịp tim nào sau khi bắt đầu: worker có thể đã bị tắt đột ngột.")],
+        actions=[ChangeFlowRunState(state=StateType.CRASHED, message=message)],
     )
 
 
@@ -123,20 +134,11 @@ STARTED_OR_DONE = frozenset({"prefect.flow-run.Running", "prefect.flow-run.Sched
 
 def stalled_starts(within: timedelta = START_WITHIN) -> Automation:
     """A deployment run taken by a worker (Pending) whose process never started: the worker died in between."""
-    return Automation(
-        name=STALLED_START_AUTOMATION,
-        description="Đánh dấu Crashed các lượt chạy worker đã nhận nhưng không bắt đầu (worker bị tắt trước khi khởi chạy).",
-        trigger=EventTrigger(
-            after={"prefect.flow-run.Pending"},
-            expect=set(STARTED_OR_DONE),
-            match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
-            match_related=ResourceSpecification({"prefect.resource.role": "deployment"}),
-            for_each={"prefect.resource.id"},
-            posture=Posture.Proactive,
-            threshold=1,
-            within=within,
-        ),
-        actions=[ChangeFlowRunState(state=StateType.CRASHED, message="Worker đã nhận lượt chạy nhưng không khởi chạy được: có thể đã bị tắt đột ngột.")],
+    return _crash_deployment_runs_silent_after(
+        STALLED_START_AUTOMATION,
+        "Đánh dấu Crashed các lượt chạy worker đã nhận nhưng không bắt đầu (worker bị tắt trước khi khởi chạy).",
+        "prefect.flow-run.Pending", STARTED_OR_DONE, within,
+        "Worker đã nhận lượt chạy nhưng không khởi chạy được: có thể đã bị tắt đột ngột.",
     )
 
 
