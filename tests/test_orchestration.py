@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from prefect.automations import Automation
 
@@ -85,40 +86,47 @@ def test_dossier_runs_of_an_intake_that_lost_its_slot_are_ended_and_their_dossie
         assert repository.claim(s, dossier.id, "next-run", timedelta(minutes=30))
 
 
+def _deployment(client: Any, flow_name: str) -> Any:
+    """A deployment of its own for one test: runs of it are related to a deployment, as the automations ask."""
+    import uuid
+
+    return client.create_deployment(flow_id=client.create_flow_from_name(flow_name), name=f"{flow_name}-{uuid.uuid4().hex[:6]}")
+
+
+def _started(client: Any, deployment_id: Any) -> Any:
+    """A run of the deployment taken and started as a worker would: Pending, then Running."""
+    from prefect.states import Pending, Running
+
+    run = client.create_flow_run_from_deployment(deployment_id)
+    client.set_flow_run_state(run.id, Pending())
+    assert client.set_flow_run_state(run.id, Running()).status.value == "ACCEPT"
+    return run
+
+
 def test_a_deployment_run_killed_before_its_first_heartbeat_is_crashed_and_a_beating_one_is_not(prefect_server) -> None:
     """The gap of the zombie automation (it watches a run from its first heartbeat): a worker killed in the
     first second of a run. Both runs here go Running as a worker would start them; the first one's process
     sends its first heartbeat (as Prefect's flow engine does on entering the flow), the second one's never does."""
-    import uuid
     from datetime import timedelta
 
     from prefect.client.orchestration import get_client
     from prefect.events import emit_event
     from prefect.events.worker import EventsWorker
-    from prefect.states import Pending, Running
 
     automation = silent_starts(within=timedelta(seconds=10))  # the shortest window Prefect takes
     automation.name = f"{SILENT_START_AUTOMATION} (test)"
     automation.create()
     try:
         with get_client(sync_client=True) as client:
-            flow_id = client.create_flow_from_name("silent-start")
-            deployment_id = client.create_deployment(flow_id=flow_id, name=f"silent-{uuid.uuid4().hex[:6]}")
-
-            def started() -> object:
-                run = client.create_flow_run_from_deployment(deployment_id)
-                client.set_flow_run_state(run.id, Pending())
-                assert client.set_flow_run_state(run.id, Running()).status.value == "ACCEPT"
-                return run
-
-            beating = started()
+            deployment_id = _deployment(client, "silent-start")
+            beating = _started(client, deployment_id)
             emit_event(
                 "prefect.flow-run.heartbeat",
                 resource={"prefect.resource.id": f"prefect.flow-run.{beating.id}"},
                 related=[{"prefect.resource.id": f"prefect.deployment.{deployment_id}", "prefect.resource.role": "deployment"}],
             )
             EventsWorker.drain_all()
-            silent = started()  # its window opens after the beating run's, so it closes after it too
+            silent = _started(client, deployment_id)  # its window opens after the beating run's, so it closes after it too
 
             deadline = time.monotonic() + 180
             while client.read_flow_run(silent.id).state_name != "Crashed":
@@ -131,22 +139,18 @@ def test_a_deployment_run_killed_before_its_first_heartbeat_is_crashed_and_a_bea
 
 def test_a_deployment_run_left_pending_by_a_dead_worker_is_crashed_and_a_started_one_is_not(prefect_server) -> None:
     """A worker killed between taking a run (Pending) and starting its process: nothing else would ever end it."""
-    import uuid
     from datetime import timedelta
 
     from prefect.client.orchestration import get_client
-    from prefect.states import Pending, Running
+    from prefect.states import Pending
 
     automation = stalled_starts(within=timedelta(seconds=10))
     automation.name = f"{STALLED_START_AUTOMATION} (test)"
     automation.create()
     try:
         with get_client(sync_client=True) as client:
-            flow_id = client.create_flow_from_name("stalled-start")
-            deployment_id = client.create_deployment(flow_id=flow_id, name=f"stalled-{uuid.uuid4().hex[:6]}")
-            started = client.create_flow_run_from_deployment(deployment_id)
-            client.set_flow_run_state(started.id, Pending())
-            assert client.set_flow_run_state(started.id, Running()).status.value == "ACCEPT"
+            deployment_id = _deployment(client, "stalled-start")
+            started = _started(client, deployment_id)
             stalled = client.create_flow_run_from_deployment(deployment_id)
             client.set_flow_run_state(stalled.id, Pending())
 
