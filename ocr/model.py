@@ -16,7 +16,7 @@ from ocr.words import Word
 PageSource = Literal["text-layer", "ocr", "ocr-timeout"]
 
 # Bump when a change to this library's code changes what it reads from the same bytes.
-PIPELINE_REVISION = 6  # 6: rules erased on the cropped page (crop before unline); 5: typed dotted leaders erased; 2: scanned PDF pages at their own resolution, deskew from 2°, OSD/readings notes; 3: pages carry their words with boxes; 4: form rules erased, deskew from 1°, wider crop margin
+PIPELINE_REVISION = 7  # 7: pages with type larger than Tesseract needs read at a lower resolution; 6: rules erased on the cropped page (crop before unline); 5: typed dotted leaders erased; 2: scanned PDF pages at their own resolution, deskew from 2°, OSD/readings notes; 3: pages carry their words with boxes; 4: form rules erased, deskew from 1°, wider crop margin
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,6 +64,20 @@ _DOT_FRINGE_IN = 0.015  # grey fringe erased around each dot
 _LEADER_MIN_DOTS = 6  # fewer is an ellipsis ("…"), part of the text
 _TICK_MIN_IN = 0.06  # shortest vertical stroke considered as a box separator
 
+# --- resolution -------------------------------------------------------------------
+# Tesseract's LSTM scales every text line to a fixed height (36 px for the vie model) before it reads
+# it, so pixels beyond what a line needs only feed layout analysis and preprocessing.  The corpora's
+# 200-dpi scans of 12-13 pt type (lines about 26 px high, accents to descenders) read as well as
+# their 300-dpi twins (about 38-40 px), and a 300-dpi page brought to 26 px read with the same
+# character error rate at 12-28 % less Tesseract CPU (measured, bench/ocr_library.py pages).  So a
+# page whose lines are taller than this is brought down to it; smaller type is never scaled.
+_LINE_PX = 26
+_SCALE_WORTH = 0.85  # scaling by less saves too little to pay for the resize
+_SCALE_MIN = 0.5  # never more than halve a page
+_WORD_GAP_IN = 0.05  # gaps between letters and words closed to find the lines (a word space of 12 pt type is ~0.04)
+_LINE_MIN_IN, _LINE_MAX_IN = 0.04, 0.4  # heights a line of type may have
+_LINES_MIN = 20  # fewer stretches of line than this: too little text to measure
+
 # --- orientation --------------------------------------------------------------
 _OSD_MIN_CONFIDENCE = 1.5  # weaker answers are guesses; the re-read is compared anyway
 
@@ -75,7 +89,52 @@ def prepare(page: PageImage, options: OcrOptions) -> PageImage:
     if options.deskew:
         page = deskew(page)
     page = crop(page)  # after straightening, which moves the text; before unline, which then searches less paper
-    return unline(page)  # on level lines: the rules are found as straight runs
+    page = unline(page)  # on level lines: the rules are found as straight runs
+    # Last: the rule and leader search is tuned at the scan's own resolution (a typed leader's dots,
+    # resampled smaller, no longer all read as dots), and what it erases must not be blurred back.
+    return rescale(page)
+
+
+def rescale(page: PageImage) -> PageImage:
+    """Bring a page whose type is larger than Tesseract needs down to ``_LINE_PX`` line height.
+
+    The page keeps its physical size: the resolution drops with the pixels
+    (and a crop's frame with them), so the searchable PDF page is the size
+    of the scan's.  ``scale`` is noted (1.0 when the page was left as it came).
+    """
+    height = line_height(page)
+    if not height:
+        return page.with_pixels(page.pixels, scale=1.0)
+    dpi = max(round(page.dpi * _SCALE_MIN), round(page.dpi * _LINE_PX / height))
+    if dpi > _SCALE_WORTH * page.dpi:
+        return page.with_pixels(page.pixels, scale=1.0)
+    factor = dpi / page.dpi
+    rows, cols = page.pixels.shape
+    size = (max(1, round(cols * factor)), max(1, round(rows * factor)))
+    smaller = cv2.resize(page.pixels, size, interpolation=cv2.INTER_AREA)
+    frame = page.frame and tuple(round(v * factor) for v in page.frame)  # a crop's place, in the new pixels
+    return replace(page.with_pixels(smaller, scale=round(factor, 3)), dpi=dpi, frame=frame)
+
+
+def line_height(page: PageImage) -> float:
+    """Median height in pixels of the page's text lines (0 when it has too few to tell).
+
+    Measured on a copy about 1000 px wide in which the letters of a line are
+    run together by a short horizontal closing: a piece at least twice as
+    wide as high is then a stretch of one line, top of its accents to foot of
+    its descenders.  A page lying sideways has few such pieces, or thin ones,
+    so it is measured small and left as it is.
+    """
+    pixels = page.pixels
+    factor = max(1, round(pixels.shape[1] / _SKEW_WIDTH))
+    small = cv2.resize(pixels, None, fx=1 / factor, fy=1 / factor, interpolation=cv2.INTER_AREA)
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    reach = max(3, round(_WORD_GAP_IN * page.dpi / factor))
+    ink = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, 1)))
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    heights, widths = stats[1:, cv2.CC_STAT_HEIGHT] * factor, stats[1:, cv2.CC_STAT_WIDTH] * factor
+    lines = heights[(heights >= _LINE_MIN_IN * page.dpi) & (heights <= _LINE_MAX_IN * page.dpi) & (widths >= 2 * heights)]
+    return float(np.median(lines)) if lines.size >= _LINES_MIN else 0.0
 
 
 def crop(page: PageImage) -> PageImage:

@@ -12,6 +12,7 @@ import io
 import random
 
 import numpy as np
+import pdfplumber
 from PIL import Image
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
@@ -190,3 +191,23 @@ def test_a_short_ellipsis_is_text_and_stays() -> None:
     page = preprocess.unline(PageImage(1, pixels, 300))
 
     assert page.notes["leaders"] == 0 and np.array_equal(page.pixels, pixels)
+
+
+def test_large_type_is_read_at_a_lower_resolution_and_the_searchable_page_keeps_its_size() -> None:
+    """A 300-dpi scan of 12-13 pt type has more pixels than Tesseract needs; a 200-dpi one has not."""
+    picture, truth = _form(seed=5, dpi=300)
+    small, _ = _form(seed=5, dpi=200)
+
+    result = read_document(_png(picture), OcrOptions(languages="vie", searchable_pdf=True))
+    (page,) = result.pages
+    (as_200,) = read_document(_png(small, dpi=200), OPTIONS).pages
+
+    assert 0.5 <= page.quality["scale"] < 0.85
+    assert as_200.quality["scale"] == 1.0
+    assert character_error_rate(truth, page.text) < 0.02, page.text
+    with pdfplumber.open(io.BytesIO(result.searchable_pdf)) as pdf:
+        (sheet,) = pdf.pages
+        assert abs(sheet.width - picture.width * 72 / 300) < 1 and abs(sheet.height - picture.height * 72 / 300) < 1
+        ink = np.flatnonzero((np.asarray(picture.convert("L")) < 128).any(axis=0))
+        # The text layer lies on the words in the picture: cropped and scaled, it was put back in place.
+        assert abs(min(c["x0"] for c in sheet.chars) - ink[0] * 72 / 300) < 6
