@@ -23,7 +23,8 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+import importlib.util
+from pathlib import Path
 from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
@@ -295,8 +296,7 @@ class _OldUnits:
     """``vietnamadminunits``' mapping of old wards to new ones, read once."""
 
     def __init__(self) -> None:
-        with resources.files("vietnamadminunits").joinpath("data/converter_2025.json").open(encoding="utf-8") as fh:
-            data = json.load(fh)
+        data = json.loads(_converter_data().read_text(encoding="utf-8"))
         self._new_province = {old: new for new, olds in data["DICT_PROVINCE"].items() for old in olds}
         self._whole: dict[str, tuple[str, str]] = {}  # old key -> (new province key, new ward key)
         for province, wards in data["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
@@ -372,6 +372,19 @@ def _unit_keys(units: AdminUnits) -> dict[tuple[str, str], Unit]:
     for u in units.units:
         out[(fold_key(u.province.name).replace(" ", ""), fold_key(f"{u.kind} {u.name}").replace(" ", ""))] = u
     return out
+
+
+def _converter_data() -> Path:
+    """``vietnamadminunits``' old-to-new table, found without importing the package.
+
+    Importing it loads its address parser (geopy, 3.6 MB of JSON): 0.7 CPU-s that
+    every flow-run process paid at its first address, though only an address
+    naming an old district needs the parser (``_OldUnits.convert``).
+    """
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("vietnamadminunits")
+    return Path(spec.origin).parent / "data" / "converter_2025.json"
 
 
 @cache

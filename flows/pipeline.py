@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from prefect.utilities.annotations import quote
+
 from domain.model import Status
 from core.errors import InputError
 from flows.resources import PIPELINE_VERSION, Resources
@@ -47,7 +49,9 @@ def assess_dossier(res: Resources, dossier_id: str, owner: str, files: list[Inpu
     if isinstance(texts, InputError):
         quarantine_task(res.store, res.db_url, res.catalogue, dossier_id, owner, files, texts)
         return "quarantined"
-    text = DossierText.of(texts)  # pages converted once, read by classify, validate, route and store
+    # Pages converted once, read by classify, validate, route and store. Quoted: Prefect walks every task
+    # argument twice looking for futures (Word by Word here, ~65 ms per task for a two-page form).
+    text = quote(DossierText.of(texts))
     classification, fields = classify_task(text, res.catalogue)
     problems = validate_task(classification, fields, text, res.catalogue, received_at, res.ocr.page_timeout_s)
     routing = route_task(classification, fields, text, res.catalogue)
