@@ -141,6 +141,26 @@ def worker_credentials(settings: Settings, tag: str) -> Path:
     return write_secret_json(settings.home / "bench" / f"{tag}.credentials.json", payload)
 
 
+def worker_env(settings: Settings, tag: str) -> dict[str, str]:
+    """The environment of a bench child process doing a worker's job on ``settings``' servers (its secrets in a file)."""
+    return {**os.environ, **prefect_env(settings), **hoso_env(settings), "OMP_THREAD_LIMIT": "1",
+            "PREFECT_LOGGING_LEVEL": "WARNING", "HOSO_BENCH_TAG": tag,
+            "HOSO_CREDENTIALS_FILE": str(worker_credentials(settings, tag))}
+
+
+def review_cost(settings: Settings) -> tuple[int, float, float]:
+    """(reviews created, CPU-s of the requests in the client, of the Prefect server meanwhile): see bench/review.py."""
+    tag = f"bench-review-{uuid.uuid4().hex[:8]}"
+    env = worker_env(settings, tag)
+    try:
+        with cpu_used(settings) as cpu:
+            done = subprocess.run([sys.executable, "-m", "bench.review"], env=env, capture_output=True, text=True, check=True)
+    finally:
+        Path(env["HOSO_CREDENTIALS_FILE"]).unlink(missing_ok=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return int(result["reviews"]), float(result["client_cpu_s"]), cpu.server_s
+
+
 def run_worker(settings: Settings, expected: int, concurrency: int, sample_every_s: float = 1.0, max_passes: int = 3) -> RunReport:
     """Run `intake` in a child process until it ends; sample progress and memory meanwhile.
 
@@ -151,9 +171,7 @@ def run_worker(settings: Settings, expected: int, concurrency: int, sample_every
     assert settings.database_url
     migrate(settings.database_url)
     tag = f"bench-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, **prefect_env(settings), **hoso_env(settings), "OMP_THREAD_LIMIT": "1",
-           "HOSO_INTAKE_CONCURRENCY": str(concurrency), "PREFECT_LOGGING_LEVEL": "WARNING", "HOSO_BENCH_TAG": tag,
-           "HOSO_CREDENTIALS_FILE": str(worker_credentials(settings, tag))}
+    env = {**worker_env(settings, tag), "HOSO_INTAKE_CONCURRENCY": str(concurrency)}
     started = time.monotonic()
     report = RunReport(dossiers=expected, seconds=0.0, tag=tag)
     with cpu_used(settings) as cpu:

@@ -36,11 +36,13 @@ from bench.harness import (
     machine,
     fresh_prefect_server,
     intake_seconds,
+    review_cost,
     run_worker,
     submit_all,
     task_seconds,
     write_json,
 )
+from bench.subflows import DOSSIER_STEPS, child_runs
 from core.settings import Settings
 from samples.render import ScanLook, degrade, rasterise, write_scan
 
@@ -181,6 +183,8 @@ class PipelineFigures:
     ocr_second: tuple[float, int]
     intake_first: float  # the intake run's own span on the server: the pipeline without the worker's start
     intake_second: float
+    reviews: tuple[int, float, float]  # after the first run: reviews created, client CPU-s, Prefect server CPU-s
+    floor: dict  # bench.subflows.child_runs for as many dossier runs: the bare Prefect cost under a cached re-run
 
 
 def pipeline_figures(run: Settings, label: str, dossiers: list[BenchDossier], concurrency: int) -> PipelineFigures:
@@ -188,14 +192,16 @@ def pipeline_figures(run: Settings, label: str, dossiers: list[BenchDossier], co
     first = run_worker(run, len(dossiers), concurrency)
     by_source = {r["source"].rsplit("/", 1)[-1]: r for r in first.records}
     texts = [p["text"] for d in dossiers for p in by_source[d.tiff.name]["pages"]]
+    reviews = review_cost(run)
     # The same files again, same configuration, fresh records: every page comes from the cache.
     again = run.model_copy(update={"database_url": run.database_url.replace(".db", "-lan-2.db")})  # type: ignore[union-attr]
     submit_all(again, [d.tiff for d in dossiers])
     second = run_worker(again, len(dossiers), concurrency)
     n = len(dossiers)
+    floor = child_runs(run, n, DOSSIER_STEPS, concurrency)
     return PipelineFigures(label, first, second, texts,
                            task_seconds(run, first.tag, "extract-text", n), task_seconds(run, second.tag, "extract-text", n),
-                           intake_seconds(run, first.tag), intake_seconds(run, second.tag))
+                           intake_seconds(run, first.tag), intake_seconds(run, second.tag), reviews, floor)
 
 
 def run_ocr_bench(settings: Settings, min_pages: int, concurrency: int, out: Path, prefect_dbs: tuple[str, ...] = PREFECT_DATABASES,
@@ -251,6 +257,12 @@ def run_ocr_bench(settings: Settings, min_pages: int, concurrency: int, out: Pat
         row("cached re-run, OCR stage ÷ first (extract-text task time summed over dossiers)", "", lambda r: _stage(r, len(dossiers))),
         row("cached re-run, intake run ÷ first (the pipeline's time on the server)", "",
             lambda r: _ratio(r.intake_second, r.intake_first)),
+        row(f"cached re-run, intake run ÷ the bare Prefect floor ({len(dossiers)} empty runs of {DOSSIER_STEPS} no-op tasks, "
+            "`hoso bench subflows`, same server)", "", lambda r: _ratio(r.intake_second, r.floor["batch"])),
+        row("cached re-run, worker + server CPU ÷ the floor's", "",
+            lambda r: _ratio(r.second.worker_cpu_s + r.second.server_cpu_s, r.floor["client_cpu_s"] + r.floor["server_cpu_s"])),
+        row("reviews waiting for an official: CPU s per review request (client + Prefect server); none while it waits", "",
+            _review),
         row("cached re-run, wall time with the worker process's start ÷ first", "",
             lambda r: _ratio(r.second.seconds, r.first.seconds)),
         row("CPU s, first run: worker (with Tesseract) / Prefect server", "",
@@ -272,7 +284,8 @@ def run_ocr_bench(settings: Settings, min_pages: int, concurrency: int, out: Pat
     write_json(out / "ocr.json", {"rows": rows, "plain_seconds": plain_s,
                                   "pipelines": [{"label": r.label, "seconds": r.first.seconds, "cached_seconds": r.second.seconds,
                                                  "intake_seconds": r.intake_first, "cached_intake_seconds": r.intake_second,
-                                                 "ocr_seconds": r.ocr_first[0], "cached_ocr_seconds": r.ocr_second[0]} for r in runs]})
+                                                 "ocr_seconds": r.ocr_first[0], "cached_ocr_seconds": r.ocr_second[0],
+                                                 "reviews": r.reviews, "floor": r.floor} for r in runs]})
     return "\n".join(lines)
 
 
@@ -281,6 +294,13 @@ def _statuses(report: RunReport) -> str:
     for record in report.records:
         counts[record["status"]] = counts.get(record["status"], 0) + 1
     return ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+
+
+def _review(r: PipelineFigures) -> str:
+    count, client, server = r.reviews
+    if not count:
+        return "— (no dossier ended needs_review)"
+    return f"{(client + server) / count:.3f} ({client / count:.3f} + {server / count:.3f}), {count} reviews"
 
 
 def _ratio(second: float, first: float) -> str:
