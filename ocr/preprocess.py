@@ -126,8 +126,7 @@ def line_height(page: PageImage) -> float:
     so it is measured small and left as it is.
     """
     pixels = page.pixels
-    factor = max(1, round(pixels.shape[1] / _SKEW_WIDTH))
-    small = cv2.resize(pixels, None, fx=1 / factor, fy=1 / factor, interpolation=cv2.INTER_AREA)
+    small, factor = reduced(pixels)
     _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     reach = max(3, round(_WORD_GAP_IN * page.dpi / factor))
     ink = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, 1)))
@@ -135,6 +134,15 @@ def line_height(page: PageImage) -> float:
     heights, widths = stats[1:, cv2.CC_STAT_HEIGHT] * factor, stats[1:, cv2.CC_STAT_WIDTH] * factor
     lines = heights[(heights >= _LINE_MIN_IN * page.dpi) & (heights <= _LINE_MAX_IN * page.dpi) & (widths >= 2 * heights)]
     return float(np.median(lines)) if lines.size >= _LINES_MIN else 0.0
+
+
+def reduced(pixels: np.ndarray) -> tuple[np.ndarray, int]:
+    """A copy about ``_SKEW_WIDTH`` pixels wide for the cheap measurements, and the whole factor it was shrunk by.
+
+    Whole factors take OpenCV's fast path for area averaging.
+    """
+    factor = max(1, round(pixels.shape[1] / _SKEW_WIDTH))
+    return cv2.resize(pixels, None, fx=1 / factor, fy=1 / factor, interpolation=cv2.INTER_AREA), factor
 
 
 def crop(page: PageImage) -> PageImage:
@@ -146,8 +154,7 @@ def crop(page: PageImage) -> PageImage:
     """
     pixels = page.pixels
     height, width = pixels.shape
-    factor = max(1, round(width / _SKEW_WIDTH))
-    small = cv2.resize(pixels, None, fx=1 / factor, fy=1 / factor, interpolation=cv2.INTER_AREA)
+    small, factor = reduced(pixels)
     _, ink = cv2.threshold(cv2.GaussianBlur(small, (0, 0), 1.0), 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     rows, cols = np.flatnonzero(ink.sum(axis=1) >= 2), np.flatnonzero(ink.sum(axis=0) >= 2)
     if rows.size == 0 or cols.size == 0:
@@ -411,8 +418,7 @@ def estimate_skew(pixels: np.ndarray) -> float:
 
 def _ink_points(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Coordinates of dark pixels on a reduced copy, centred, thinned to a fixed budget."""
-    factor = max(1, round(pixels.shape[1] / _SKEW_WIDTH))  # whole factors take OpenCV's fast path
-    small = cv2.resize(pixels, None, fx=1 / factor, fy=1 / factor, interpolation=cv2.INTER_AREA)
+    small, factor = reduced(pixels)
     small = cv2.GaussianBlur(small, (0, 0), 1.0)
     _, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     points = cv2.findNonZero(ink)

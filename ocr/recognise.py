@@ -106,8 +106,7 @@ def unread_ink(page: PageImage, words: Sequence[Word]) -> float:
     counted: no word stands on it by design.
     """
     pixels = page.pixels
-    factor = max(1, round(pixels.shape[1] / 1000))
-    small = cv2.resize(pixels, None, fx=1 / factor, fy=1 / factor, interpolation=cv2.INTER_AREA)
+    small, factor = preprocess.reduced(pixels)
     _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     reach = max(5, round(_RULE_IN * page.dpi / factor))
     for kernel in ((reach, 1), (1, reach)):
