@@ -21,9 +21,9 @@ from core.settings import Settings
 from hoso.stack import PROJECT_DIR, prefect_env
 
 # The steps of one dossier run that ends routed (flows/process_dossier.py, flows/pipeline.py):
-# locate, register, claim, fetch, archive, duplicate, extract-text, classify, validate,
-# route, store, hand-off, notify, finalize, publish.
-DOSSIER_STEPS = 15
+# receive, claim, fetch, archive, duplicate, extract-text, understand, store, hand-off,
+# notify, clear-inbox, publish.
+DOSSIER_STEPS = 12
 
 _CHILD = """
 import json, sys, time

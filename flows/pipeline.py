@@ -13,15 +13,13 @@ from domain.model import Status
 from core.errors import InputError
 from flows.resources import PIPELINE_VERSION, Resources
 from tasks.archive import archive_originals_task
-from tasks.classify import classify_task
 from tasks.duplicates import check_duplicate_task
 from tasks.extract_text import extract_text_task
 from tasks.handoff import hand_off_task
 from tasks.notify import notify_office_task
 from tasks.quarantine import quarantine_task
-from tasks.route import route_task
 from tasks.store import parse_days_off, store_task
-from tasks.validate import validate_task
+from tasks.understand import understand_task
 from tasks.values import DossierText, InputFile, StoreContext
 
 
@@ -35,7 +33,7 @@ def store_context(res: Resources) -> StoreContext:
 
 
 def assess_dossier(res: Resources, dossier_id: str, owner: str, files: list[InputFile], received_at: datetime) -> Status:
-    """archive → text → classify → validate → route → store → hand off; returns the status it settled in.
+    """archive → text → understand → store → hand off; returns the status it settled in.
 
     Two ways end early: a duplicate of an earlier dossier is rejected and linked
     to it; bad input goes to the quarantine. Every settling step first checks that
@@ -49,13 +47,11 @@ def assess_dossier(res: Resources, dossier_id: str, owner: str, files: list[Inpu
     if isinstance(texts, InputError):
         quarantine_task(res.store, res.db_url, res.catalogue, dossier_id, owner, files, texts)
         return "quarantined"
-    # Pages converted once, read by classify, validate, route and store. Quoted: Prefect walks every task
-    # argument twice looking for futures (Word by Word here, ~65 ms per task for a two-page form).
+    # Pages converted once, read by understand and store. Quoted: Prefect walks every task argument
+    # twice looking for futures (Word by Word here, ~65 ms per task for a two-page form).
     text = quote(DossierText.of(texts))
-    classification, fields = classify_task(text, res.catalogue)
-    problems = validate_task(classification, fields, text, res.catalogue, received_at, res.ocr.page_timeout_s)
-    routing = route_task(classification, fields, text, res.catalogue)
-    outcome = store_task(res.store, res.db_url, res.catalogue, store_context(res), dossier_id, owner, text, classification, fields, problems, routing)
+    understood = quote(understand_task(text, res.catalogue, received_at, res.ocr.page_timeout_s))
+    outcome = store_task(res.store, res.db_url, res.catalogue, store_context(res), dossier_id, owner, text, understood)
     hand_off_task(res.store, res.db_url, res.catalogue, outcome)
     # A notification that cannot be delivered is logged on its task run; the dossier is in the queue anyway.
     notify_office_task(res.catalogue, outcome, return_state=True)

@@ -13,12 +13,11 @@ from core.errors import ClaimLost
 from core.masking import mask_source
 from flows.resources import resources
 from core.sealing import unseal
-from tasks.discover import locate_task
 from tasks.fetch import fetch_task
 from tasks.finalize import clear_inbox_task
 from tasks.publish import publish_task
 from tasks.review import request_review_task
-from tasks.register import claim_task, register_task
+from tasks.register import claim_task, receive_task
 
 
 def _run_name() -> str:
@@ -33,7 +32,7 @@ def owner() -> str:
 
 @flow(name="process-dossier", flow_run_name=_run_name, log_prints=False)
 def process_dossier(source: str) -> dict[str, Any]:
-    """fetch → archive → text → classify → validate → route → store → hand off → clear inbox.
+    """receive → claim → fetch → archive → text → understand → store → hand off → clear inbox → publish.
 
     ``source`` is sealed (core/sealing.py) when intake or an S3 event starts the run,
     so the name in it never shows in the run's parameters; a plain source typed by an
@@ -41,11 +40,11 @@ def process_dossier(source: str) -> dict[str, Any]:
     """
     logger = get_run_logger()
     res = resources()
-    item = locate_task(res.store, unseal(source, res.settings.sealing_secret))
-    if item is None:
+    received = receive_task(res.store, res.db_url, unseal(source, res.settings.sealing_secret))
+    if received is None:
         logger.info("Không còn gì trong hộp thư đến cho nguồn này; bỏ qua.")
         return {"status": "gone"}
-    registered = register_task(res.db_url, item)
+    item, registered = received
     if registered.finished:
         # A previous run stored everything but died before clearing the inbox.
         clear_inbox_task(res.store, res.db_url, registered.dossier_id, item)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from core.errors import StackError
 from core.settings import Settings
+from hoso.prefect_client import client_tls_env
 
 WORK_POOL = "process"
 # The pool's two queues: the work (groups, triggered dossiers, reviews, the nightly job) and
@@ -111,13 +112,18 @@ def weed_notification(settings: Settings) -> str:
 
 
 def prefect_env(settings: Settings) -> dict[str, str]:
+    """Every Prefect process of hoso: this stack's server, no usage reports to Prefect from the server
+    (``PREFECT_SERVER_ANALYTICS_ENABLED``) or from clients (``DO_NOT_TRACK``, what Prefect's SDK telemetry
+    honours): a public administration's machines send nothing to a third party."""
     return {
         "PREFECT_HOME": str(settings.home / "prefect"),
         "PREFECT_API_URL": settings.prefect_api_url,
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
         "PREFECT_SERVER_API_HOST": "127.0.0.1",
         "PREFECT_SERVER_API_PORT": str(settings.prefect_port),
         "PREFECT_UI_API_URL": settings.prefect_api_url,
+        **client_tls_env(settings.prefect_api_url, settings.home / "prefect"),
     }
 
 

@@ -25,6 +25,3 @@ def find_item(store: ObjectStore, source: str) -> InboxItem | None:
 
 
 discover_task = task(name="discover", cache_policy=NO_CACHE, **IO_RETRIES)(find_waiting_dossiers)
-
-
-locate_task = task(name="locate", cache_policy=NO_CACHE, **IO_RETRIES)(find_item)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from domain.catalogue import Catalogue
 from domain.deadlines import local_time, receipt_code
-from domain.model import Classification, FieldValue, Problem, Routing
+from domain.model import Classification, FieldValue
 from domain.verdict import verdict
 from storage import repository
 from storage.layout import derived_key, searchable_key
@@ -19,7 +19,7 @@ from storage.objects import ObjectStore
 from storage.settling import NewAssessment, ObjectWrite, Settlement, settle_dossier
 from tasks import supplement
 from tasks.retry import IO_RETRIES
-from tasks.values import DossierText, Outcome, StoreContext
+from tasks.values import DossierText, Outcome, StoreContext, Understanding
 
 
 def page_rows(text: DossierText, classification: Classification) -> list[dict]:
@@ -42,12 +42,10 @@ def store_assessment(
     dossier_id: str,
     owner: str,
     text: DossierText,
-    classification: Classification,
-    fields: dict[str, FieldValue],
-    problems: list[Problem],
-    routing: Routing,
+    understood: Understanding,
 ) -> Outcome:
-    all_problems = [*classification.problems, *problems, *routing.problems]
+    classification, fields, routing = understood.classification, understood.fields, understood.routing
+    all_problems = [*classification.problems, *understood.problems, *routing.problems]
     pages = page_rows(text, classification)
     full_text = "\n\f\n".join(p["text"] for p in pages)
     # Derived objects first (storage.settling): if we die after them, a re-run overwrites them.

@@ -1,7 +1,7 @@
 """The values that pass between a dossier's tasks, in one place: typed, frozen, no ``dict[str, Any]``.
 
-A flow hands each task's result to the next (fetch → extract text → classify →
-validate → route → store → hand off → notify); Prefect records them, retries
+A flow hands each task's result to the next (fetch → extract text → understand →
+store → hand off → notify); Prefect records them, retries
 re-use them. Keeping them here says at a glance what travels, and lets a task
 module depend on the values without depending on the task that made them.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from domain.model import PageInput, Status
+from domain.model import Classification, FieldValue, PageInput, Problem, Routing, Status
 from ocr.model import DocumentResult
 from storage.records import DossierRecord
 from storage.repository import TERMINAL
@@ -46,8 +46,8 @@ class FileText:
 class DossierText:
     """The dossier's files' texts and, made once, its pages in dossier order as the domain reads them.
 
-    Classify, validate and route each read the pages; converting them once here
-    (rather than in each task) keeps the three on the very same input.
+    Understanding and storing both read the pages; converting them once here keeps
+    the two on the very same input.
     """
 
     files: tuple[FileText, ...]
@@ -57,6 +57,16 @@ class DossierText:
     def of(cls, files: list[FileText]) -> DossierText:
         pages = tuple(PageInput(text=p.text, confidence=p.confidence, words=p.words) for t in files for p in t.result.pages)
         return cls(tuple(files), pages)
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What the understand step made of a dossier's text (tasks/understand.py), for the store step to settle."""
+
+    classification: Classification
+    fields: dict[str, FieldValue]
+    problems: tuple[Problem, ...]  # the rules' and the unread pages'; classification and routing carry their own
+    routing: Routing
 
 
 @dataclass(frozen=True)
